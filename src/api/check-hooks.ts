@@ -1,0 +1,82 @@
+import { WfError } from '../errors/index.js';
+import type { Pipeline, Stage, UsesStage } from '../model/types.js';
+import { parseUses, resolveModuleFile, validateWith, type HookInputSpec, type LoadedHook } from '../registry/index.js';
+import type { SerializedWfError } from '../errors/index.js';
+
+export type HookInputs = Record<string, { inputs: Record<string, unknown> } | { error: SerializedWfError }>;
+
+/** Every `uses:` stage of a pipeline, nested ones included. */
+export function usesStages(pipeline: Pipeline): UsesStage[] {
+  const out: UsesStage[] = [];
+  const visit = (stages: Stage[]): void => {
+    for (const s of stages) {
+      if (s.kind === 'uses') out.push(s);
+      else if (s.kind === 'foreach' || s.kind === 'until') visit(s.stages);
+      else if (s.kind === 'parallel') Object.values(s.branches).forEach(visit);
+      else if (s.kind === 'case') s.match.forEach((m) => visit(m.stages));
+    }
+  };
+  for (const job of pipeline.jobs) visit(job.stages);
+  if (pipeline.onFailure) visit(pipeline.onFailure.stages);
+  return out;
+}
+
+/**
+ * Checks `uses:` references against the registry: first what the file system can tell (module
+ * exists, stays inside the roots), then, with the hooks' declared inputs from `loadInputs`
+ * (imported in a worker for `wf run`, in-process for `wf validate`), the literal `with:` values.
+ */
+export async function checkHooks(
+  pipelines: Pipeline[],
+  registry: string[],
+  loadInputs: (uses: string[]) => Promise<HookInputs>,
+): Promise<WfError[]> {
+  const errors: WfError[] = [];
+  const stages = pipelines.flatMap(usesStages);
+  const resolvable: UsesStage[] = [];
+  for (const stage of stages) {
+    try {
+      resolveModuleFile(parseUses(stage.uses), registry);
+      resolvable.push(stage);
+    } catch (e) {
+      if (e instanceof WfError) errors.push(withLoc(e, stage));
+      else throw e;
+    }
+  }
+  if (resolvable.length === 0) return errors;
+  const inputs = await loadInputs([...new Set(resolvable.map((s) => s.uses))]);
+  for (const stage of resolvable) {
+    const found = inputs[stage.uses];
+    if (!found) continue;
+    if ('error' in found) {
+      errors.push(withLoc(WfError.fromJSON(found.error), stage));
+      continue;
+    }
+    const hook = { name: stage.uses, inputs: found.inputs as Record<string, HookInputSpec> } as LoadedHook;
+    for (const p of validateWith(hook, stage.with, { partial: true }).problems) {
+      errors.push(new WfError('E_HOOK_WITH', `${stage.uses}: ${p.message}`, { loc: stage.withLocs[p.key] ?? stage.loc, hint: p.hint }));
+    }
+  }
+  return errors;
+}
+
+function withLoc(e: WfError, stage: UsesStage): WfError {
+  // The module's own location (a broken hook file) is less useful here than the stage that uses it.
+  const copy = new WfError(e.code, e.message, { loc: stage.loc, hint: e.hint ?? (e.loc ? `see ${e.loc.file}:${e.loc.line}` : undefined) });
+  return copy;
+}
+
+/** Imports hook modules in this thread to read their declared inputs (validate, dry run). */
+export async function loadInputsInProcess(uses: string[], registry: string[]): Promise<HookInputs> {
+  const { resolveHook } = await import('../registry/index.js');
+  const out: HookInputs = {};
+  for (const u of uses) {
+    try {
+      out[u] = { inputs: (await resolveHook(u, registry)).inputs };
+    } catch (e) {
+      if (e instanceof WfError) out[u] = { error: e.toJSON() };
+      else throw e;
+    }
+  }
+  return out;
+}

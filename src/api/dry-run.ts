@@ -1,0 +1,142 @@
+import { WfErrors } from '../errors/index.js';
+import { makeMasker, maskDeep } from '../executor/mask.js';
+import { paramEnvName, renderEnv } from '../executor/render-env.js';
+import type { Stage } from '../model/types.js';
+import { expandMatrix, instanceKey, planJobs } from '../planner/index.js';
+import { collectRefs, compileCached, hasTemplate, renderDeep, renderShell, toText, type ExprContext } from '../template/index.js';
+import { checkHooks, loadInputsInProcess } from './check-hooks.js';
+import type { Locations } from './options.js';
+import type { ParamSources } from './params.js';
+import { loadPipeline, paramsFor } from './run.js';
+
+export interface DryStage {
+  path: string;
+  name: string;
+  kind: string;
+  if?: string;
+  script?: string;
+  shell?: string;
+  /** Environment values the script reads (`WF_E1`…); secrets masked. */
+  env?: Record<string, string>;
+  uses?: string;
+  with?: unknown;
+  text?: string;
+  /** Values that depend on earlier stages or jobs are only known at run time. */
+  runtime?: string[];
+}
+
+export interface DryJob {
+  key: string;
+  needs: string[];
+  if?: string;
+  matrix: Record<string, unknown> | null;
+  stages: DryStage[];
+}
+
+export interface DryRun {
+  pipeline: string;
+  params: Record<string, unknown>;
+  jobs: DryJob[];
+}
+
+/** What `wf run --dry-run` shows: every stage as it would run, nothing executed, nothing stored. */
+export async function dryRun(o: Locations & { pipeline: string; params?: Pick<ParamSources, 'cli' | 'file'> }): Promise<DryRun> {
+  const { pipeline } = loadPipeline(o.conf, o.pipeline);
+  const params = paramsFor(pipeline, o);
+  const hookErrors = await checkHooks([pipeline], o.registry, (uses) => loadInputsInProcess(uses, o.registry));
+  if (hookErrors.length > 0) throw new WfErrors(hookErrors);
+  const mask = makeMasker(params.secretValues);
+  const run = { id: 'dry-run', pipeline: pipeline.name, release: null, attempt: 1 };
+  const env = renderEnv(pipeline.env, { params: params.values, run });
+  const plan = planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs })));
+  const jobs: DryJob[] = [];
+  for (const id of plan.order) {
+    const job = pipeline.jobs.find((j) => j.id === id)!;
+    const ctx: ExprContext = { params: params.values, env: { ...(process.env as Record<string, string>), ...env }, run, jobs: {}, stages: {} };
+    let cells: Array<Record<string, unknown> | null> = [null];
+    if (job.matrix) {
+      try {
+        const m = job.matrix;
+        cells = expandMatrix({ axes: renderDeep(m.axes, ctx) as Record<string, unknown[]>, include: renderDeep(m.include, ctx) as Record<string, unknown>[], exclude: renderDeep(m.exclude, ctx) as Record<string, unknown>[] });
+      } catch {
+        cells = [null]; // depends on other jobs' outputs: shown once, unexpanded
+      }
+    }
+    const axes = cells[0] ? Object.keys(cells[0]) : [];
+    for (const cell of cells) {
+      const cellCtx = { ...ctx, matrix: cell ?? {} };
+      jobs.push({
+        key: cell ? instanceKey(job.id, cell, axes) : job.id,
+        needs: job.needs,
+        if: typeof job.if === 'string' ? job.if : undefined,
+        matrix: cell,
+        stages: job.stages.map((s, i) => maskDeep(dryStage(s, String(i), cellCtx), mask)),
+      });
+    }
+  }
+  return { pipeline: pipeline.name, params: params.masked, jobs };
+}
+
+function dryStage(stage: Stage, path: string, ctx: ExprContext): DryStage {
+  const base: DryStage = { path, name: stage.name, kind: stage.kind, if: typeof stage.if === 'string' ? stage.if : undefined };
+  const runtime = runtimeRefs(stage);
+  if (runtime.length) base.runtime = runtime;
+  const safe = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch {
+      return fallback;
+    }
+  };
+  switch (stage.kind) {
+    case 'run': {
+      const { script, env } = safe(() => renderShell(stage.run, ctx), { script: stage.run, env: {} });
+      return { ...base, shell: stage.shell, script, env: { ...env, ...safe(() => renderEnv(stage.env, ctx), {}) } };
+    }
+    case 'uses':
+      return { ...base, uses: stage.uses, with: safe(() => renderDeep(stage.with, ctx), stage.with) };
+    case 'echo':
+      return { ...base, text: safe(() => toText(renderDeep(stage.echo, ctx)), String(stage.echo)) };
+    default:
+      return base;
+  }
+}
+
+function runtimeRefs(stage: Stage): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string' && hasTemplate(v)) {
+      for (const ref of safeRefs(v)) if (['stages', 'jobs', 'needs'].includes(ref.context)) found.add([ref.context, ...ref.path].join('.'));
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(stage);
+  return [...found];
+}
+
+function safeRefs(text: string) {
+  try {
+    return collectRefs(compileCached(text));
+  } catch {
+    return [];
+  }
+}
+
+/** Human form of a dry run. */
+export function formatDryRun(plan: DryRun): string {
+  const lines = [`dry run of ${plan.pipeline}: nothing will be executed`, `params: ${JSON.stringify(plan.params)}`];
+  for (const job of plan.jobs) {
+    lines.push('', `job ${job.key}${job.needs.length ? `  (needs ${job.needs.join(', ')})` : ''}${job.if ? `  if ${job.if}` : ''}`);
+    for (const s of job.stages) {
+      lines.push(`  ${s.path}. ${s.name} [${s.kind}]${s.if ? `  if ${s.if}` : ''}`);
+      if (s.script !== undefined) {
+        for (const [k, v] of Object.entries(s.env ?? {})) lines.push(`     ${k}=${JSON.stringify(v)}`);
+        lines.push(`     $ ${s.shell ?? 'bash'} -c`, ...s.script.split('\n').map((l) => `       ${l}`));
+      }
+      if (s.uses) lines.push(`     uses ${s.uses} with ${JSON.stringify(s.with)}`);
+      if (s.text !== undefined) lines.push(`     echo ${s.text}`);
+      if (s.runtime) lines.push(`     (known at run time: ${s.runtime.join(', ')})`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,73 @@
+import { WfError } from '../errors/index.js';
+import { openStore, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+
+export interface JobDetails extends JobRecord {
+  stages: StageRecord[];
+}
+
+export interface RunDetails {
+  run: RunRecord;
+  jobs: JobDetails[];
+}
+
+function withStore<T>(state: string, fn: (store: Store) => T): T {
+  const store = openStore(state, { readonly: true });
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function details(store: Store, run: RunRecord): RunDetails {
+  const stages = store.getStages(run.id);
+  const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: stages.filter((s) => s.jobKey === job.key) }));
+  return { run, jobs };
+}
+
+/** Finds a run by id, unique prefix, or `last`. */
+function findRun(store: Store, idOrPrefix: string): RunRecord {
+  const run = idOrPrefix === 'last' ? store.listRuns({ limit: 1 })[0] : store.getRun(idOrPrefix);
+  if (!run) {
+    const recent = store.listRuns({ limit: 3 }).map((r) => r.id);
+    throw new WfError('E_NOT_FOUND', `no run '${idOrPrefix}' in the store`, {
+      hint: recent.length ? `recent runs: ${recent.join(', ')} (see 'wf runs')` : "no runs yet: start one with 'wf run PIPELINE'",
+    });
+  }
+  return run;
+}
+
+/** One run with its jobs and their stages (outputs included). */
+export function runDetails(state: string, idOrPrefix: string): RunDetails {
+  return withStore(state, (store) => details(store, findRun(store, idOrPrefix)));
+}
+
+/** Recent runs, newest first, each with jobs and stages. */
+export function listRunDetails(state: string, query: ListRunsQuery): RunDetails[] {
+  return withStore(state, (store) => store.listRuns(query).map((run) => details(store, run)));
+}
+
+export interface RunLogs extends RunDetails {
+  logs: LogRecord[];
+}
+
+/** A run's details and log lines, optionally for one job and/or one stage. */
+export function runLogs(state: string, idOrPrefix: string, filter: { job?: string; stage?: string } = {}): RunLogs {
+  return withStore(state, (store) => {
+    const run = findRun(store, idOrPrefix);
+    const all = details(store, run);
+    let jobs = all.jobs;
+    if (filter.job) {
+      jobs = jobs.filter((j) => j.key === filter.job || j.jobId === filter.job);
+      if (jobs.length === 0) throw new WfError('E_NOT_FOUND', `run ${run.id} has no job '${filter.job}'`, { hint: `jobs: ${all.jobs.map((j) => j.key).join(', ')}` });
+    }
+    if (filter.stage) {
+      const s = filter.stage;
+      jobs = jobs.map((j) => ({ ...j, stages: j.stages.filter((st) => st.stageId === s || st.name === s || st.path === s) })).filter((j) => j.stages.length > 0);
+      if (jobs.length === 0) throw new WfError('E_NOT_FOUND', `run ${run.id} has no stage '${s}'`, { hint: 'give a stage id, its name, or its position (0, 1, …)' });
+    }
+    const keep = new Set(jobs.flatMap((j) => (filter.stage ? j.stages.map((s) => `${j.key}\0${s.path}`) : [`${j.key}\0*`])));
+    const logs = store.getLogs(run.id).filter((l) => !filter.job && !filter.stage ? true : keep.has(`${l.jobKey}\0${filter.stage ? l.stagePath : '*'}`));
+    return { run, jobs, logs };
+  });
+}

@@ -1,0 +1,57 @@
+import { parseParamPairs } from '../../api/params.js';
+import type { RunEvent } from '../../executor/run-events.js';
+import { reportError } from '../errors.js';
+import { lineLogRenderer } from '../render/line-log.js';
+import { liveTreeRenderer } from '../render/live-tree.js';
+import { err } from '../style.js';
+import { locations, printJson, readParamsFile, type LocationFlags } from './shared.js';
+
+interface RunFlags extends LocationFlags {
+  param: string[];
+  paramsFile?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  maxParallel?: number;
+}
+
+const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
+
+export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
+  try {
+    const where = locations(flags);
+    const params = { cli: parseParamPairs(flags.param), file: flags.paramsFile ? await readParamsFile(flags.paramsFile) : undefined };
+    if (flags.dryRun) {
+      const { dryRun, formatDryRun } = await import('../../api/dry-run.js');
+      const plan = await dryRun({ ...where, pipeline: name, params });
+      if (flags.json) printJson(plan);
+      else process.stdout.write(formatDryRun(plan));
+      return 0;
+    }
+    const { runPipeline } = await import('../../api/run.js');
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write(err.yellow('\ncancelling: stopping running stages (Ctrl-C again to force)\n'));
+        controller.abort();
+      } else process.exit(130);
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    const render: ((e: RunEvent) => void) | undefined = flags.json ? undefined : process.stdout.isTTY && !process.env.CI ? liveTreeRenderer() : lineLogRenderer();
+    try {
+      const outcome = await runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: render, signal: controller.signal });
+      if (flags.json) {
+        const { runDetails } = await import('../../api/history.js');
+        printJson(runDetails(where.state, outcome.run.id));
+      }
+      return EXIT[outcome.run.status] ?? 1;
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  } catch (e) {
+    return reportError(e, flags.json);
+  }
+}

@@ -1,0 +1,105 @@
+import { Command, CommanderError, Option } from 'commander';
+import { reportError } from './errors.js';
+
+/** Options every command takes (SPEC §1); also accepted before the command name. */
+function withLocations(cmd: Command): Command {
+  return cmd
+    .option('--conf <dir>', 'templates folder (env WF_CONF)', undefined)
+    .option('--registry <dirs>', 'hook registry folder(s), comma-separated (env WF_REGISTRY)')
+    .option('--state <dir>', 'state folder for the run database (env WF_STATE)');
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Each command imports its module only when it runs, so `wf --help` loads nothing heavy. */
+function lazy(module: string, fn: string) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = { ...cmd.parent?.opts(), ...cmd.opts() };
+    const positional = args.slice(0, -2);
+    const mod = (await import(`./commands/${module}.js`)) as Record<string, (o: unknown, ...p: unknown[]) => Promise<number>>;
+    process.exitCode = await mod[fn]!(opts, ...positional);
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = withLocations(new Command('wf'))
+    .description('Run metadata-driven pipelines: YAML templates in conf/, hooks in a registry.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  withLocations(program.command('run <pipeline>'))
+    .description('run one pipeline now')
+    .option('-p, --param <name=value>', 'set a param (repeatable)', collect, [])
+    .option('--params-file <file>', 'params from a .json or .yml file')
+    .option('--dry-run', 'print each stage as it would run (scripts as rendered); run nothing')
+    .option('--json', 'print one JSON document with the run, its jobs and stages')
+    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: number of cores)').argParser(positiveInt))
+    .addHelpText('after', '\nExamples:\n  wf run hello-world\n  wf run sales-report -p region=eu -p limit=10\n  wf run sales-report --dry-run')
+    .action(lazy('run', 'cmdRun'));
+
+  withLocations(program.command('validate [pipelines...]'))
+    .description('check all of conf/ (or the named pipelines) and the hooks they use; exit 2 on any error')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  wf validate\n  wf validate sales-report --conf ./conf')
+    .action(lazy('validate', 'cmdValidate'));
+
+  withLocations(program.command('list'))
+    .description('pipelines, params, schedules and their next releases')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExample:\n  wf list --json')
+    .action(lazy('list', 'cmdList'));
+
+  withLocations(program.command('show <pipeline>'))
+    .description('the compiled definition and its DAG')
+    .option('--json', 'print the compiled model as JSON')
+    .addHelpText('after', '\nExample:\n  wf show sales-report')
+    .action(lazy('show', 'cmdShow'));
+
+  withLocations(program.command('graph <pipeline>'))
+    .description("draw a pipeline's job graph")
+    .addOption(new Option('--format <format>', 'output format').choices(['ascii', 'mermaid', 'dot']).default('ascii'))
+    .addHelpText('after', '\nExamples:\n  wf graph sales-report\n  wf graph sales-report --format dot | dot -Tsvg > graph.svg')
+    .action(lazy('graph', 'cmdGraph'));
+
+  withLocations(program.command('runs [pipeline]'))
+    .description('recent runs, newest first')
+    .addOption(new Option('-n, --limit <n>', 'how many').argParser(positiveInt).default(20))
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(['running', 'success', 'failed', 'cancelled', 'paused', 'interrupted']))
+    .option('--json', 'print runs with their jobs, stages and outputs as JSON')
+    .addHelpText('after', '\nExamples:\n  wf runs\n  wf runs sales-report --status failed -n 5 --json')
+    .action(lazy('runs', 'cmdRuns'));
+
+  withLocations(program.command('logs <run>'))
+    .description("a run's logs and stage outputs (a unique prefix of the id is enough; 'last' = newest run)")
+    .option('--job <job>', 'only this job (id or instance key)')
+    .option('--stage <stage>', 'only this stage (id, name or position)')
+    .option('--json', 'print the run, jobs, stages and log lines as JSON')
+    .addHelpText('after', '\nExamples:\n  wf logs last\n  wf logs mi3k2x --job extract --json')
+    .action(lazy('logs', 'cmdLogs'));
+
+  withLocations(program.command('hooks'))
+    .description('the registry: module/hook@tag and declared inputs')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExample:\n  wf hooks --registry hooks,shared-hooks')
+    .action(lazy('hooks', 'cmdHooks'));
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(e);
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new CommanderError(2, 'wf.invalidNumber', `error: '${value}' is not a positive whole number`);
+  }
+  return n;
+}

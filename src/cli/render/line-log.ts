@@ -1,0 +1,35 @@
+import type { RunEvent } from '../../executor/run-events.js';
+import { formatDuration } from '../../model/duration.js';
+import { out, STATUS_ICON, statusColor } from '../style.js';
+
+/** One line per event: for pipes, CI logs and files. */
+export function lineLogRenderer(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): (e: RunEvent) => void {
+  const tag = (job: string) => out.dim(`[${job}]`);
+  return (e) => {
+    switch (e.type) {
+      case 'run-start':
+        return write(`${out.bold('▶')} run ${out.bold(e.run.id)} ${e.run.pipeline}`);
+      case 'job-start':
+        return write(`${tag(e.key)} ${out.cyan('▶')} job started`);
+      case 'stage-start':
+        return write(`${tag(e.jobKey)} ${out.cyan('▶')} ${e.name}`);
+      case 'log':
+        return write(`${tag(e.jobKey)}   ${e.stream === 'stderr' ? out.yellow(e.text) : e.text}`);
+      case 'stage-end': {
+        const color = statusColor(out, e.status);
+        const why = e.error ? `: ${e.error.message}` : '';
+        return write(`${tag(e.jobKey)} ${color(`${STATUS_ICON[e.status] ?? '?'} ${e.name}`)} ${out.dim(formatDuration(e.durationMs))}${why}`);
+      }
+      case 'job-end': {
+        const color = statusColor(out, e.status);
+        const why = e.reason ? ` (${e.reason})` : e.error ? `: ${e.error.message}` : '';
+        return write(`${tag(e.key)} ${color(`${STATUS_ICON[e.status] ?? '?'} job ${e.status}`)} ${out.dim(formatDuration(e.durationMs))}${why}`);
+      }
+      case 'run-end': {
+        const ms = Date.parse(e.run.endedAt ?? '') - Date.parse(e.run.startedAt);
+        const color = statusColor(out, e.run.status);
+        return write(`${color(`${STATUS_ICON[e.run.status] ?? '?'} run ${e.run.status}`)} ${e.run.id} in ${formatDuration(ms)}`);
+      }
+    }
+  };
+}

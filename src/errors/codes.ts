@@ -1,0 +1,32 @@
+/** Every error code `wf` reports. Tests assert codes and locations, not wording. */
+export const ERROR_CODES = {
+  E_YAML: 'YAML syntax error',
+  E_UNKNOWN_KEY: 'unknown key',
+  E_TYPE: 'wrong type or shape',
+  E_DUPLICATE_NAME: 'duplicate template name',
+  E_CRON: 'bad cron expression',
+  E_TIMEZONE: 'bad time zone',
+  E_UNKNOWN_ON: 'unknown schedule reference',
+  E_UNKNOWN_NEEDS: 'unknown job in needs',
+  E_CYCLE: 'cycle in needs',
+  E_UNKNOWN_HOOK: 'unknown hook',
+  E_HOOK_WITH: 'bad with: for a hook',
+  E_HOOK_MODULE: 'hook module failed to load',
+  E_REGISTRY_ESCAPE: 'uses: outside the registry',
+  E_PARAM_MISSING: 'missing param',
+  E_PARAM_UNKNOWN: 'unknown param',
+  E_PARAM_TYPE: 'param value does not fit its type',
+  E_UNKNOWN_TEMPLATE: 'unknown template',
+  E_EXPR: 'expression syntax error',
+  E_EXPR_REF: 'unknown reference in an expression',
+  E_EXPR_EVAL: 'expression failed at run time',
+  E_STAGE_KIND: 'stage kind',
+  E_USAGE: 'bad command-line usage',
+  E_NOT_FOUND: 'not found',
+  E_NOT_IMPLEMENTED: 'not implemented yet',
+  E_STAGE: 'stage failed',
+  E_STORE: 'state store error',
+  E_INTERNAL: 'internal error',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

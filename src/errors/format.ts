@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { diagnosticsOf, type WfError } from './wf-error.js';
+
+export interface Styler {
+  code(text: string): string;
+  loc(text: string): string;
+  caret(text: string): string;
+  hint(text: string): string;
+  dim(text: string): string;
+}
+
+const plain: Styler = { code: (t) => t, loc: (t) => t, caret: (t) => t, hint: (t) => t, dim: (t) => t };
+
+/** Reads a source line for a caret display; tolerant of files that vanished. */
+function sourceLine(file: string, line: number, cache: Map<string, string[] | null>): string | undefined {
+  if (!cache.has(file)) {
+    try {
+      cache.set(file, readFileSync(file, 'utf8').split(/\r?\n/));
+    } catch {
+      cache.set(file, null); // not a file (e.g. '<command line>'): show no source line
+    }
+  }
+  return cache.get(file)?.[line - 1];
+}
+
+/**
+ * Renders one or many diagnostics as
+ * `file:line:col  CODE  message`, the source line with a caret, and `hint: …`.
+ */
+export function formatError(error: WfError, style: Styler = plain): string {
+  const cache = new Map<string, string[] | null>();
+  return diagnosticsOf(error)
+    .map((e) => formatOne(e, style, cache))
+    .join('\n\n');
+}
+
+function formatOne(e: WfError, style: Styler, cache: Map<string, string[] | null>): string {
+  const where = e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.col}` : 'wf';
+  const out = [`${style.loc(where)}  ${style.code(e.code)}  ${e.message}`];
+  if (e.loc) {
+    const text = sourceLine(e.loc.file, e.loc.line, cache);
+    if (text !== undefined) {
+      const gutter = String(e.loc.line);
+      const pad = ' '.repeat(gutter.length);
+      const caretLen = Math.max(1, Math.min(e.loc.length ?? 1, Math.max(1, text.length - e.loc.col + 1)));
+      out.push(style.dim(`  ${gutter} | `) + text);
+      out.push(style.dim(`  ${pad} | `) + ' '.repeat(Math.max(0, e.loc.col - 1)) + style.caret('^'.repeat(caretLen)));
+    }
+  }
+  if (e.hint) out.push(`  ${style.hint('hint:')} ${e.hint}`);
+  return out.join('\n');
+}

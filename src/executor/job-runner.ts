@@ -1,0 +1,97 @@
+import { WfError } from '../errors/index.js';
+import type { Stage } from '../model/types.js';
+import type { NodeStatus } from '../store/types.js';
+import { renderDeep, type ExprContext, type RenderOptions } from '../template/index.js';
+import { maskDeep } from './mask.js';
+import type { JobResult, JobTask, WorkerEvent } from './protocol.js';
+import { paramEnvName, renderEnv } from './render-env.js';
+import { StageFailure, type StageRun } from './stage-context.js';
+import { STAGE_RUNNERS } from './stages/index.js';
+
+export interface JobIO {
+  emit(event: WorkerEvent): void;
+  mask(text: string): string;
+  signal: AbortSignal;
+}
+
+/** Runs one job instance's stages in order (inside a worker) and returns its result. */
+export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
+  const { job } = task;
+  const stages: NonNullable<ExprContext['stages']> = {};
+  const ctx: ExprContext = {
+    params: task.params,
+    matrix: task.matrix ?? {},
+    jobs: task.needs,
+    env: { ...(process.env as Record<string, string>), ...task.env },
+    run: { id: task.runId, pipeline: task.pipeline, release: task.release, attempt: task.attempt },
+    stages,
+  };
+  let failed = false;
+  let error: JobResult['error'] = null;
+  try {
+    const jobEnv = renderEnv(job.env, ctx, {});
+    ctx.env = { ...(ctx.env as Record<string, string>), ...jobEnv };
+    const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
+    for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = envText(value);
+
+    for (let i = 0; i < job.stages.length; i++) {
+      const stage = job.stages[i]!;
+      const path = String(i);
+      const render: RenderOptions = { status: io.signal.aborted ? 'cancelled' : failed ? 'failure' : 'success' };
+      io.emit({ t: 'stage-start', path, id: stage.id, name: io.mask(stage.name), kind: stage.kind, ts: Date.now() });
+      if (io.signal.aborted || !shouldRun(stage, ctx, render, failed)) {
+        io.emit({ t: 'stage-end', path, status: io.signal.aborted ? 'cancelled' : 'skipped', outputs: null, error: null, ts: Date.now() });
+        continue;
+      }
+      const outcome = await runStage({ task, stage, path, ctx, render, baseEnv, signal: io.signal, emit: io.emit, log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: Date.now() }) });
+      const outputs = maskDeep(outcome.outputs, io.mask);
+      if (stage.id) stages[stage.id] = { outputs, status: outcome.status } as { outputs: Record<string, unknown> };
+      const stageError = outcome.error ? { ...outcome.error.toJSON(), message: io.mask(outcome.error.message) } : null;
+      io.emit({ t: 'stage-end', path, status: outcome.status, outputs, error: stageError, ts: Date.now() });
+      if (outcome.status === 'failed' && !truthy(renderDeep(stage.continueOnError, ctx, render))) {
+        failed = true;
+        error ??= stageError;
+      }
+    }
+    if (io.signal.aborted) return { status: 'cancelled', outputs: {}, error };
+    if (failed) return { status: 'failed', outputs: {}, error };
+    const outputs = maskDeep(renderDeep(job.outputs, ctx, { status: 'success' }) as Record<string, unknown>, io.mask);
+    return { status: 'success', outputs, error: null };
+  } catch (e) {
+    const err = e instanceof WfError ? e.at(job.loc) : new WfError('E_INTERNAL', String((e as Error)?.message ?? e), { loc: job.loc });
+    return { status: 'failed', outputs: {}, error: { ...err.toJSON(), message: io.mask(err.message) } };
+  }
+}
+
+async function runStage(run: StageRun): Promise<{ status: NodeStatus; outputs: Record<string, unknown>; error: WfError | null }> {
+  try {
+    const outputs = await STAGE_RUNNERS[run.stage.kind](run);
+    return { status: 'success', outputs, error: null };
+  } catch (e) {
+    if (e instanceof StageFailure) return { status: e.cancelled ? 'cancelled' : 'failed', outputs: e.outputs, error: e.error };
+    if (e instanceof WfError) return { status: 'failed', outputs: {}, error: e.at(run.stage.loc) };
+    // A hook that throws its own error: the stage fails with the hook's message, not a crash.
+    const message = e instanceof Error ? e.message : String(e);
+    return { status: 'failed', outputs: {}, error: new WfError('E_STAGE', message, { loc: run.stage.loc }) };
+  }
+}
+
+const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/;
+
+/** GitHub's rule: an `if` without a status function means `success() && (if)`. */
+function shouldRun(stage: Stage, ctx: ExprContext, render: RenderOptions, failed: boolean): boolean {
+  if (stage.if === null || stage.if === undefined) return !failed;
+  const usesStatus = typeof stage.if === 'string' && STATUS_FUNCTIONS.test(stage.if);
+  if (failed && !usesStatus) return false;
+  return truthy(renderDeep(stage.if, ctx, render));
+}
+
+export function truthy(value: unknown): boolean {
+  if (typeof value === 'string') return value !== '' && value !== 'false';
+  return Boolean(value);
+}
+
+function envText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

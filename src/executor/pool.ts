@@ -1,0 +1,30 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { MessagePort } from 'node:worker_threads';
+import type { InspectResult, WorkerTask } from './protocol.js';
+
+export interface WorkerPool {
+  run(task: WorkerTask, transferList?: MessagePort[]): Promise<InspectResult | null>;
+  readonly maxThreads: number;
+  close(): Promise<void>;
+}
+
+export function defaultParallelism(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** The worker-thread pool; threads start at once so their boot overlaps the main thread's work. */
+export function createPool(maxThreads = defaultParallelism(), minThreads = maxThreads): WorkerPool {
+  const pool = new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    maxThreads,
+    minThreads: Math.min(minThreads, maxThreads),
+    idleTimeout: 30_000,
+    concurrentTasksPerWorker: 1,
+  });
+  return {
+    maxThreads,
+    run: (task, transferList) => pool.run(task, { transferList: transferList as never }) as Promise<InspectResult | null>,
+    close: () => pool.destroy(),
+  };
+}

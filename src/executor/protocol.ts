@@ -1,0 +1,56 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { SerializedWfError } from '../errors/index.js';
+import type { Job } from '../model/types.js';
+import type { NodeStatus } from '../store/types.js';
+
+/** What the main thread sends a worker to run one job instance. Plain data (structured clone). */
+export interface JobTask {
+  kind: 'job';
+  runId: string;
+  pipeline: string;
+  jobKey: string;
+  job: Job;
+  attempt: number;
+  release: string | null;
+  /** Clear-text param values (secrets included: the worker needs them) and the rest of the context. */
+  params: Record<string, unknown>;
+  secretParams: string[];
+  matrix: Record<string, unknown> | null;
+  needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus }>;
+  /** Pipeline env, already rendered. */
+  env: Record<string, string>;
+  registry: string[];
+  /** Values to replace with *** in everything the worker reports. */
+  secrets: string[];
+  port: MessagePort;
+}
+
+/** Asks a worker to load hook modules and describe their inputs (for checks before a run). */
+export interface InspectTask {
+  kind: 'inspect';
+  uses: string[];
+  registry: string[];
+}
+
+export type WorkerTask = JobTask | InspectTask;
+
+export interface InspectResult {
+  hooks: Record<string, { inputs: Record<string, unknown> } | { error: SerializedWfError }>;
+}
+
+export interface JobResult {
+  status: NodeStatus;
+  outputs: Record<string, unknown>;
+  error: SerializedWfError | null;
+}
+
+/** Events a worker streams to the main thread while a job runs (batched into arrays). */
+export type WorkerEvent =
+  | { t: 'stage-start'; path: string; id: string | null; name: string; kind: string; ts: number }
+  | { t: 'stage-end'; path: string; status: NodeStatus; outputs: Record<string, unknown> | null; error: SerializedWfError | null; ts: number }
+  | { t: 'log'; path: string | null; stream: 'stdout' | 'stderr' | 'log'; text: string; ts: number }
+  | { t: 'child'; pid: number; alive: boolean }
+  | { t: 'job-end'; result: JobResult };
+
+/** Messages the main thread sends into a running job. */
+export type MainMessage = { t: 'cancel' };

@@ -1,0 +1,304 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { WfError, type SerializedWfError } from '../errors/index.js';
+import type { Job, Pipeline } from '../model/types.js';
+import { expandMatrix, instanceKey, planJobs, type Plan } from '../planner/index.js';
+import type { JobRecord, NodeStatus, RunRecord, RunTrigger, Store } from '../store/types.js';
+import { renderDeep, type ExprContext } from '../template/index.js';
+import { truthy } from './job-runner.js';
+import { makeMasker } from './mask.js';
+import type { WorkerPool } from './pool.js';
+import type { JobResult, JobTask, MainMessage, WorkerEvent } from './protocol.js';
+import { renderEnv } from './render-env.js';
+import type { RunEventListener } from './run-events.js';
+import { StoreWriter } from './store-writer.js';
+import { triggerRuleMet } from './trigger-rules.js';
+
+export interface ExecuteOptions {
+  pipeline: Pipeline;
+  runId: string;
+  /** Clear values (the workers need them); `maskedParams` is what gets stored and shown. */
+  params: Record<string, unknown>;
+  maskedParams: Record<string, unknown>;
+  secretParams: string[];
+  secrets: string[];
+  store: Store;
+  pool: WorkerPool;
+  registry: string[];
+  maxParallel: number;
+  release: string | null;
+  trigger: RunTrigger;
+  attempt?: number;
+  onEvent?: RunEventListener;
+  signal?: AbortSignal;
+}
+
+interface Instance {
+  key: string;
+  jobId: string;
+  matrix: Record<string, unknown> | null;
+  index: number;
+  status: NodeStatus;
+  port?: MessagePort;
+  startedAt?: number;
+  outputs: Record<string, unknown>;
+}
+
+interface JobState {
+  job: Job;
+  status: 'waiting' | 'running' | 'done';
+  result: NodeStatus;
+  instances: Instance[];
+  outputs: Record<string, unknown>;
+  startedAt: number;
+}
+
+/**
+ * Runs a pipeline's DAG with a ready queue: a job instance is dispatched the moment everything it
+ * needs is done, up to `maxParallel` at once; results are persisted as they stream in.
+ */
+export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
+  const { pipeline, store } = o;
+  const writer = new StoreWriter(store);
+  const emit = o.onEvent ?? (() => {});
+  const mask = makeMasker(o.secrets);
+  const now = () => new Date().toISOString();
+  const run: RunRecord = {
+    id: o.runId, pipeline: pipeline.name, status: 'running', params: o.maskedParams, release: o.release,
+    attempt: o.attempt ?? 1, trigger: o.trigger, parentRunId: null, startedAt: now(), endedAt: null, error: null, pid: process.pid,
+  };
+  writer.push({ op: 'run', run });
+  writer.flush();
+  emit({ type: 'run-start', run });
+
+  const plan: Plan = planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs, loc: j.loc })));
+  const jobs = new Map<string, JobState>(pipeline.jobs.map((job) => [job.id, { job, status: 'waiting', result: 'pending', instances: [], outputs: {}, startedAt: 0 }]));
+  const ready: Instance[] = [];
+  const inFlight = new Set<Instance>();
+  const jobRecords = new Map<string, JobRecord>();
+  let cancelled = o.signal?.aborted ?? false;
+  const baseCtx = (): ExprContext => ({
+    params: o.params,
+    env: { ...(process.env as Record<string, string>), ...pipelineEnv },
+    run: { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt },
+  });
+  const pipelineEnv = renderEnv(pipeline.env, { params: o.params, run: { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt } });
+
+  let wake: () => void = () => {};
+  const settled = new Promise<void>((resolve) => (wake = resolve));
+
+  const recordJob = (key: string, jobId: string, patch: Partial<JobRecord>) => {
+    const rec: JobRecord = { ...(jobRecords.get(key) ?? { runId: run.id, key, jobId, matrix: null, status: 'pending', startedAt: null, endedAt: null, outputs: null, error: null }), ...patch };
+    jobRecords.set(key, rec);
+    writer.push({ op: 'job', job: rec });
+  };
+
+  const finishJob = (state: JobState, result: NodeStatus, error: SerializedWfError | null, reason?: string) => {
+    state.status = 'done';
+    state.result = result;
+    if (state.instances.length === 0) {
+      recordJob(state.job.id, state.job.id, { status: result, startedAt: state.startedAt ? new Date(state.startedAt).toISOString() : null, endedAt: now(), outputs: state.outputs, error });
+    }
+    const ts = Date.now();
+    const single = state.instances.length === 1 && state.instances[0]!.key === state.job.id;
+    if (!single) emit({ type: 'job-end', key: state.job.id, jobId: state.job.id, status: result, error, reason, ts, durationMs: state.startedAt ? ts - state.startedAt : 0 });
+    for (const dependent of plan.dependents.get(state.job.id) ?? []) maybeStart(jobs.get(dependent)!);
+  };
+
+  const needsContext = (job: Job) => {
+    const needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus }> = {};
+    const visit = (id: string) => {
+      for (const n of jobs.get(id)!.job.needs) {
+        if (needs[n]) continue;
+        const s = jobs.get(n)!;
+        needs[n] = { outputs: s.outputs, status: s.result };
+        visit(n);
+      }
+    };
+    visit(job.id);
+    return needs;
+  };
+
+  const effective = (s: JobState): NodeStatus => (s.result === 'failed' && truthy(s.job.continueOnError) ? 'success' : s.result);
+
+  function maybeStart(state: JobState): void {
+    if (state.status !== 'waiting') return;
+    const upstream = state.job.needs.map((n) => jobs.get(n)!);
+    if (upstream.some((u) => u.status !== 'done')) return;
+    const { job } = state;
+    state.status = 'running';
+    if (cancelled) return finishJob(state, 'cancelled', null);
+    const statuses = upstream.map(effective);
+    if (!triggerRuleMet(job.triggerRule, statuses)) return finishJob(state, 'skipped', null, `trigger rule ${job.triggerRule} not met`);
+    const needs = needsContext(job);
+    const ctx: ExprContext = { ...baseCtx(), jobs: needs };
+    let cells: Array<Record<string, unknown> | null>;
+    try {
+      if (job.if !== null && job.if !== undefined) {
+        const status = statuses.every((s) => s === 'success' || s === 'skipped') ? 'success' : 'failure';
+        if (!truthy(renderDeep(job.if, ctx, { status }))) return finishJob(state, 'skipped', null, 'if: was false');
+      }
+      cells = job.matrix ? matrixCells(job, ctx) : [null];
+    } catch (e) {
+      const err = e instanceof WfError ? e.at(job.loc) : new WfError('E_INTERNAL', String(e), { loc: job.loc });
+      state.startedAt = Date.now();
+      return finishJob(state, 'failed', { ...err.toJSON(), message: mask(err.message) });
+    }
+    state.startedAt = Date.now();
+    const axes = job.matrix && cells[0] ? Object.keys(cells[0]) : [];
+    const used = new Set<string>();
+    state.instances = cells.map((cell, index) => {
+      let key = cell ? instanceKey(job.id, cell, axes) : job.id;
+      if (used.has(key)) key = `${key} #${index + 1}`;
+      used.add(key);
+      return { key, jobId: job.id, matrix: cell, index, status: 'pending' as NodeStatus, outputs: {} };
+    });
+    if (state.instances.length === 0) return finishJob(state, 'skipped', null, 'the matrix has no cells');
+    ready.push(...state.instances);
+    pump();
+  }
+
+  function pump(): void {
+    for (let i = 0; i < ready.length && inFlight.size < o.maxParallel; ) {
+      const inst = ready[i]!;
+      const state = jobs.get(inst.jobId)!;
+      const limit = state.job.maxParallel ?? Infinity;
+      const running = state.instances.filter((x) => x.status === 'running').length;
+      if (running >= limit) {
+        i++;
+        continue;
+      }
+      ready.splice(i, 1);
+      dispatch(inst, state);
+    }
+    if (inFlight.size === 0 && ready.length === 0 && [...jobs.values()].every((s) => s.status === 'done')) wake();
+  }
+
+  function dispatch(inst: Instance, state: JobState): void {
+    inst.status = 'running';
+    inst.startedAt = Date.now();
+    inFlight.add(inst);
+    recordJob(inst.key, inst.jobId, { matrix: inst.matrix, status: 'running', startedAt: now() });
+    emit({ type: 'job-start', key: inst.key, jobId: inst.jobId, matrix: inst.matrix, ts: inst.startedAt });
+    const { port1, port2 } = new MessageChannel();
+    inst.port = port1;
+    const task: JobTask = {
+      kind: 'job', runId: run.id, pipeline: pipeline.name, jobKey: inst.key, job: state.job, attempt: run.attempt, release: o.release,
+      params: o.params, secretParams: o.secretParams, matrix: inst.matrix, needs: needsContext(state.job), env: pipelineEnv,
+      registry: o.registry, secrets: o.secrets, port: port2,
+    };
+    const stageStarts = new Map<string, { name: string; ts: number }>();
+    port1.on('message', (events: WorkerEvent[]) => {
+      for (const ev of events) onWorkerEvent(inst, ev, stageStarts);
+    });
+    o.pool.run(task, [port2]).catch((e: unknown) => {
+      // The worker died (not a stage failure): record it so the run still ends cleanly.
+      onInstanceDone(inst, { status: 'failed', outputs: {}, error: new WfError('E_INTERNAL', `worker failed: ${(e as Error)?.message ?? e}`).toJSON() });
+    });
+  }
+
+  function onWorkerEvent(inst: Instance, ev: WorkerEvent, starts: Map<string, { name: string; ts: number }>): void {
+    switch (ev.t) {
+      case 'stage-start':
+        starts.set(ev.path, { name: ev.name, ts: ev.ts });
+        writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: ev.id, name: ev.name, kind: ev.kind, status: 'running', startedAt: new Date(ev.ts).toISOString(), endedAt: null, outputs: null, error: null } });
+        emit({ type: 'stage-start', jobKey: inst.key, path: ev.path, name: ev.name, kind: ev.kind, ts: ev.ts });
+        return;
+      case 'stage-end': {
+        const start = starts.get(ev.path);
+        writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: null, name: start?.name ?? ev.path, kind: '', status: ev.status, startedAt: start ? new Date(start.ts).toISOString() : null, endedAt: new Date(ev.ts).toISOString(), outputs: ev.outputs, error: ev.error } });
+        emit({ type: 'stage-end', jobKey: inst.key, path: ev.path, name: start?.name ?? ev.path, status: ev.status, error: ev.error, outputs: ev.outputs, ts: ev.ts, durationMs: start ? ev.ts - start.ts : 0 });
+        return;
+      }
+      case 'log':
+        writer.push({ op: 'log', log: { runId: run.id, jobKey: inst.key, stagePath: ev.path, ts: new Date(ev.ts).toISOString(), stream: ev.stream, text: ev.text } });
+        emit({ type: 'log', jobKey: inst.key, path: ev.path, stream: ev.stream, text: ev.text, ts: ev.ts });
+        return;
+      case 'child':
+        return;
+      case 'job-end':
+        onInstanceDone(inst, ev.result);
+        return;
+    }
+  }
+
+  function onInstanceDone(inst: Instance, result: JobResult): void {
+    if (!inFlight.has(inst)) return;
+    inFlight.delete(inst);
+    inst.port?.close();
+    inst.status = result.status;
+    inst.outputs = result.outputs;
+    const ts = Date.now();
+    recordJob(inst.key, inst.jobId, { status: result.status, endedAt: now(), outputs: result.outputs, error: result.error });
+    emit({ type: 'job-end', key: inst.key, jobId: inst.jobId, status: result.status, error: result.error, ts, durationMs: ts - (inst.startedAt ?? ts) });
+    const state = jobs.get(inst.jobId)!;
+    if (result.status === 'failed' && state.job.failFast && state.instances.length > 1) cancelInstances(state.instances);
+    settleJob(state);
+    pump();
+  }
+
+  /** Finishes a job once none of its instances is pending or running. */
+  function settleJob(state: JobState): void {
+    if (state.status !== 'running' || state.instances.length === 0) return;
+    if (state.instances.some((x) => x.status === 'pending' || x.status === 'running')) return;
+    // A matrix job's outputs merge its cells in matrix order (GitHub Actions: later cells win).
+    state.outputs = Object.assign({}, ...state.instances.map((x) => x.outputs));
+    const statuses = state.instances.map((x) => x.status);
+    const status: NodeStatus = statuses.includes('failed') ? 'failed' : statuses.includes('cancelled') ? 'cancelled' : 'success';
+    const failedKey = state.instances.find((x) => x.status === 'failed')?.key;
+    finishJob(state, status, failedKey ? (jobRecords.get(failedKey)?.error ?? null) : null);
+  }
+
+  function cancelInstances(instances: Instance[]): void {
+    for (const x of instances) {
+      if (x.status === 'pending') {
+        x.status = 'cancelled';
+        const i = ready.indexOf(x);
+        if (i >= 0) ready.splice(i, 1);
+        recordJob(x.key, x.jobId, { matrix: x.matrix, status: 'cancelled', endedAt: now() });
+      } else if (x.status === 'running') x.port?.postMessage({ t: 'cancel' } satisfies MainMessage);
+    }
+  }
+
+  const onAbort = () => {
+    cancelled = true;
+    for (const state of jobs.values()) cancelInstances(state.instances);
+    for (const state of jobs.values()) settleJob(state);
+    pump();
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+
+  for (const id of plan.order) maybeStart(jobs.get(id)!);
+  pump();
+  await settled;
+  o.signal?.removeEventListener('abort', onAbort);
+
+  const results = [...jobs.values()];
+  const failedJob = results.find((s) => s.result === 'failed' && !truthy(s.job.continueOnError));
+  run.status = cancelled ? 'cancelled' : failedJob ? 'failed' : 'success';
+  run.endedAt = now();
+  run.error = failedJob ? (jobRecords.get(failedJob.instances.find((x) => x.status === 'failed')?.key ?? failedJob.job.id)?.error ?? null) : null;
+  run.pid = null;
+  writer.push({ op: 'run-update', id: run.id, patch: { status: run.status, endedAt: run.endedAt, error: run.error, pid: null } });
+  writer.flush();
+  emit({ type: 'run-end', run, jobs: [...jobRecords.values()] });
+  return run;
+}
+
+function matrixCells(job: Job, ctx: ExprContext): Array<Record<string, unknown>> {
+  const m = job.matrix!;
+  let axes = renderDeep(m.axes, ctx) as unknown;
+  let include = renderDeep(m.include, ctx) as unknown;
+  let exclude = renderDeep(m.exclude, ctx) as unknown;
+  if (axes && typeof axes === 'object' && !Array.isArray(axes) && typeof m.axes === 'string') {
+    const whole = axes as Record<string, unknown>;
+    include = whole.include ?? include;
+    exclude = whole.exclude ?? exclude;
+    const { include: _i, exclude: _e, ...rest } = whole;
+    axes = rest;
+  }
+  if (!axes || typeof axes !== 'object' || Array.isArray(axes)) {
+    throw new WfError('E_TYPE', `job '${job.id}': strategy.matrix must render to a map of axis → list`, { loc: job.loc, hint: 'e.g. matrix: {table: [orders, refunds]}' });
+  }
+  return expandMatrix({ axes: axes as Record<string, unknown[]>, include: (include as Record<string, unknown>[]) ?? [], exclude: (exclude as Record<string, unknown>[]) ?? [] });
+}
+

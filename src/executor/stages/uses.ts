@@ -1,0 +1,29 @@
+import { WfError } from '../../errors/index.js';
+import { resolveHook, validateWith } from '../../registry/index.js';
+import { renderDeep } from '../../template/index.js';
+import type { StageRunner } from '../stage-context.js';
+
+/** Calls a registry hook in this worker; its returned object becomes the stage's outputs. */
+export const runUses: StageRunner = async ({ stage, ctx, render, task, path, signal, log }) => {
+  if (stage.kind !== 'uses') throw new TypeError('not a uses stage');
+  const hook = await resolveHook(stage.uses, task.registry).catch((e: unknown) => {
+    throw e instanceof WfError ? e.at(stage.loc) : e;
+  });
+  const args = renderDeep(stage.with, ctx, render) as Record<string, unknown>;
+  const { value, problems } = validateWith(hook, args);
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    throw new WfError('E_HOOK_WITH', `${stage.uses}: with.${p.key}: ${p.message}`, { loc: stage.loc, hint: p.hint });
+  }
+  const secrets: Record<string, string> = {};
+  for (const name of task.secretParams) secrets[name] = String(task.params[name] ?? '');
+  const result = await hook.run(value, {
+    log: (message: string) => log('log', String(message)),
+    signal,
+    run: { id: task.runId, pipeline: task.pipeline, job: task.jobKey, stage: stage.id ?? path, attempt: task.attempt, release: task.release },
+    secrets,
+  });
+  if (result === undefined || result === null) return {};
+  if (typeof result === 'object' && !Array.isArray(result)) return result as Record<string, unknown>;
+  return { value: result };
+};

@@ -1,0 +1,25 @@
+import type { Store, StoreOp } from '../store/types.js';
+
+const FLUSH_MS = 50;
+
+/** Buffers store writes and applies them in one transaction per burst (and on `flush()`). */
+export class StoreWriter {
+  private ops: StoreOp[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly store: Store) {}
+
+  push(op: StoreOp): void {
+    this.ops.push(op);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.ops.length === 0) return;
+    const ops = this.ops;
+    this.ops = [];
+    this.store.apply(ops);
+  }
+}

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { WfError } from '../errors/index.js';
+
+export interface ConfFile {
+  /** Path as shown to users: relative to the working directory when inside it. */
+  file: string;
+  text: string;
+  /** Top-level template names found by a cheap line scan, or null when the file needs a full parse to know. */
+  names: Array<{ name: string; line: number }> | null;
+}
+
+const CONF_EXT = /\.ya?ml$/i;
+
+/** Finds every template file under `confDir`, honouring `.wfignore` (gitignore syntax). */
+export function discoverConf(confDir: string): ConfFile[] {
+  let st;
+  try {
+    st = statSync(confDir);
+  } catch {
+    throw new WfError('E_NOT_FOUND', `conf folder '${confDir}' does not exist`, {
+      hint: 'run wf from your project folder, or point at the templates with --conf DIR (or WF_CONF)',
+    });
+  }
+  if (!st.isDirectory()) throw new WfError('E_USAGE', `'${confDir}' is not a folder`, { hint: '--conf takes a folder of *.yml templates' });
+  const ignored = loadIgnore(confDir);
+  const files: ConfFile[] = [];
+  walk(confDir, confDir, ignored, files);
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return files;
+}
+
+type IgnoreFn = (relPath: string, isDir: boolean) => boolean;
+
+function loadIgnore(confDir: string): IgnoreFn {
+  let text: string;
+  try {
+    text = readFileSync(join(confDir, '.wfignore'), 'utf8');
+  } catch {
+    return () => false;
+  }
+  // `ignore` is CommonJS; createRequire keeps this lazy and typed enough.
+  const ignore = createRequire(import.meta.url)('ignore') as () => { add(p: string): { ignores(p: string): boolean } };
+  const matcher = ignore().add(text);
+  return (rel, isDir) => matcher.ignores(isDir ? `${rel}/` : rel);
+}
+
+function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    const rel = relative(root, full).split(sep).join('/');
+    if (entry.isDirectory()) {
+      if (!ignored(rel, true)) walk(root, full, ignored, out);
+    } else if (CONF_EXT.test(entry.name) && !ignored(rel, false)) {
+      const text = readFileSync(full, 'utf8');
+      out.push({ file: displayPath(full), text, names: scanNames(text) });
+    }
+  }
+}
+
+export function displayPath(full: string): string {
+  const rel = relative(process.cwd(), full);
+  return rel && !rel.startsWith('..') ? rel : full;
+}
+
+const KEY_LINE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([A-Za-z0-9_$][^:#]*?))[ \t]*:(?:[ \t]|$)/;
+
+/**
+ * Top-level keys from the text alone, so `wf run X` can skip parsing files that do not define X.
+ * Returns null for anything unusual (flow maps, anchors, directives): those files get a full parse.
+ */
+export function scanNames(text: string): Array<{ name: string; line: number }> | null {
+  const names: Array<{ name: string; line: number }> = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const c = line[0];
+    if (c === undefined || c === ' ' || c === '\t' || c === '#' || c === '\r') continue;
+    const m = KEY_LINE.exec(line);
+    if (!m) return null;
+    const name = m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3]!;
+    if (m[1]?.includes('\\')) return null;
+    names.push({ name, line: i + 1 });
+  }
+  return names;
+}

@@ -1,0 +1,206 @@
+import { resolve } from 'node:path';
+import { isMap, isScalar } from 'yaml';
+import { didYouMean, WfError, WfErrors } from '../errors/index.js';
+import { onSchema, TEMPLATE_TYPES } from '../model/schema.js';
+import type { OnTemplate, Pipeline, Stage } from '../model/types.js';
+import { planJobs } from '../planner/index.js';
+import { checkExpressions } from './check-expressions.js';
+import { checkCron, checkTimezone } from './check-schedule.js';
+import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
+import { discoverConf, type ConfFile } from './discover.js';
+import { checkShape } from './shape-errors.js';
+import { SourceFile } from './source.js';
+
+export interface Project {
+  confDir: string;
+  pipelines: Map<string, Pipeline>;
+  ons: Map<string, OnTemplate>;
+  /** Every template name in conf/ (parsed or not) with where it is defined. */
+  names: Map<string, Array<{ file: string; line: number }>>;
+  /** Raw YAML of each parsed pipeline, for checks that need positions (hooks' `with:`). */
+  sources: Map<string, { src: SourceFile; raw: Record<string, unknown> }>;
+}
+
+export interface LoadOptions {
+  conf: string;
+  /** Load only these templates and what they reference (`wf run X` on a large conf/). */
+  only?: string[];
+}
+
+/**
+ * Reads conf/, validates and compiles templates. Throws one WfErrors holding every problem found.
+ * @example const project = loadProject({ conf: 'conf', only: ['hello-world'] });
+ */
+export function loadProject(options: LoadOptions): Project {
+  const confDir = resolve(options.conf);
+  const files = discoverConf(confDir);
+  const errors: WfError[] = [];
+  const parsed = new Map<string, SourceFile>();
+  const parse = (f: ConfFile): SourceFile => {
+    let src = parsed.get(f.file);
+    if (!src) {
+      src = new SourceFile(f.file, f.text);
+      parsed.set(f.file, src);
+      errors.push(...src.errors);
+    }
+    return src;
+  };
+
+  // Index every name cheaply; files the line scan cannot read are parsed now.
+  const names = new Map<string, Array<{ file: string; line: number }>>();
+  const fileOf = new Map<string, ConfFile>();
+  for (const f of files) {
+    const found = f.names ?? namesFromDoc(parse(f));
+    for (const { name, line } of found) {
+      const list = names.get(name) ?? [];
+      list.push({ file: f.file, line });
+      names.set(name, list);
+      if (!fileOf.has(name)) fileOf.set(name, f);
+    }
+  }
+
+  const project: Project = { confDir, pipelines: new Map(), ons: new Map(), names, sources: new Map() };
+  const wanted = options.only ? new Set<string>() : new Set(names.keys());
+  const queue = [...(options.only ?? names.keys())];
+  const compiled = new Set<string>();
+  const onRefs: Array<{ pipeline: Pipeline; name: string; index: number }> = [];
+
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (compiled.has(name)) continue;
+    compiled.add(name);
+    wanted.add(name);
+    const file = fileOf.get(name);
+    if (!file) continue; // unknown names are reported by whoever referenced them
+    const src = parse(file);
+    if (src.errors.length > 0) continue;
+    const root = src.toJS();
+    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+      errors.push(new WfError('E_TYPE', 'a conf file must be a map of template names to templates', { loc: src.loc([]), hint: 'hello-world:\n    type: Pipeline\n    jobs: …' }));
+      continue;
+    }
+    const raw = (root as Record<string, unknown>)[name];
+    const compiledOne = compileTemplate(name, raw, src, errors);
+    if (!compiledOne) continue;
+    if (compiledOne.kind === 'On') project.ons.set(name, compiledOne);
+    else {
+      project.pipelines.set(name, compiledOne.pipeline);
+      project.sources.set(name, { src, raw: raw as Record<string, unknown> });
+      for (const ref of compiledOne.onNames) {
+        onRefs.push({ pipeline: compiledOne.pipeline, ...ref });
+        queue.push(ref.name);
+      }
+      for (const target of triggerTargets(compiledOne.pipeline)) queue.push(target.name);
+    }
+  }
+
+  for (const [name, places] of names) {
+    if (places.length > 1 && wanted.has(name)) {
+      const [first, ...rest] = places;
+      for (const p of rest) {
+        errors.push(new WfError('E_DUPLICATE_NAME', `template '${name}' is defined twice`, { loc: { file: p.file, line: p.line, col: 1, length: name.length }, hint: `the first is at ${first!.file}:${first!.line}; template names are unique across conf/` }));
+      }
+    }
+  }
+
+  for (const { pipeline, name, index } of onRefs) {
+    const on = project.ons.get(name);
+    const ref = pipeline.on[index]!;
+    if (on) Object.assign(ref, { cron: on.cron, timezone: on.timezone });
+    else {
+      const what = project.pipelines.has(name) ? `'${name}' is a Pipeline, not an On schedule` : `unknown schedule '${name}'`;
+      errors.push(new WfError('E_UNKNOWN_ON', what, { loc: ref.loc, hint: didYouMean(name, [...project.ons.keys()].length ? [...project.ons.keys()] : [...names.keys()], 'an On template') ?? "define it with 'type: On' and a cron:, or write the schedule inline as {cron: '0 2 * * *'}" }));
+    }
+  }
+
+  for (const pipeline of project.pipelines.values()) {
+    const { src, raw } = project.sources.get(pipeline.name)!;
+    const jobErrors = checkNeeds(pipeline);
+    errors.push(...jobErrors);
+    errors.push(...checkExpressions(pipeline, raw, src));
+    for (const target of triggerTargets(pipeline)) {
+      if (!project.pipelines.has(target.name)) {
+        errors.push(new WfError('E_UNKNOWN_TEMPLATE', `trigger: unknown pipeline '${target.name}'`, { loc: target.loc, hint: didYouMean(target.name, [...names.keys()], 'a pipeline') }));
+      }
+    }
+  }
+
+  if (errors.length > 0) throw new WfErrors(sortErrors(errors));
+  return project;
+}
+
+function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: WfError[]): (OnTemplate | { kind: 'Pipeline'; pipeline: Pipeline; onNames: Array<{ name: string; index: number }> }) | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    errors.push(new WfError('E_TYPE', `template '${name}' must be a map with a type:`, { loc: src.loc([name]), hint: 'e.g. type: Pipeline (or On), then its fields indented below' }));
+    return undefined;
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (type === 'On') {
+    const { data, errors: shapeErrors } = checkShape(onSchema, raw, src, [name]);
+    errors.push(...shapeErrors);
+    if (!data) return undefined;
+    const timezone = data.timezone ?? defaultTimezone();
+    const cronError = checkCron(data.cron, src.loc([name, 'cron']));
+    if (cronError) errors.push(cronError);
+    const tzError = checkTimezone(timezone, src.loc([name, data.timezone ? 'timezone' : 'type']));
+    if (tzError) errors.push(tzError);
+    return { kind: 'On', name, file: src.file, loc: src.keyLoc([name]), desc: data.desc ?? '', cron: data.cron, timezone };
+  }
+  if (type === 'Pipeline' || type === 'Workflow') {
+    const result = compilePipeline(name, raw, src);
+    errors.push(...result.errors);
+    return result.value ? { kind: 'Pipeline', pipeline: result.value, onNames: result.onNames } : undefined;
+  }
+  const loc = type === undefined ? src.keyLoc([name]) : src.loc([name, 'type']);
+  errors.push(
+    new WfError('E_TYPE', type === undefined ? `template '${name}' has no type:` : `unknown template type '${String(type)}'`, {
+      loc,
+      hint: (type === undefined ? undefined : didYouMean(String(type), ['Pipeline', 'On'])) ?? `add type: ${TEMPLATE_TYPES.filter((t) => t !== 'Workflow').join(' or type: ')}`,
+    }),
+  );
+  return undefined;
+}
+
+function checkNeeds(pipeline: Pipeline): WfError[] {
+  try {
+    planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs, loc: j.loc })));
+    return [];
+  } catch (e) {
+    if (e instanceof WfErrors) return e.errors;
+    if (e instanceof WfError) return [e];
+    throw e;
+  }
+}
+
+function triggerTargets(pipeline: Pipeline): Array<{ name: string; loc: Stage['loc'] }> {
+  const out: Array<{ name: string; loc: Stage['loc'] }> = [];
+  const visit = (stages: Stage[]): void => {
+    for (const s of stages) {
+      if (s.kind === 'trigger') out.push({ name: s.trigger, loc: s.loc });
+      if (s.kind === 'foreach' || s.kind === 'until') visit(s.stages);
+      if (s.kind === 'parallel') Object.values(s.branches).forEach(visit);
+      if (s.kind === 'case') s.match.forEach((m) => visit(m.stages));
+    }
+  };
+  for (const job of pipeline.jobs) visit(job.stages);
+  if (pipeline.onFailure) visit(pipeline.onFailure.stages);
+  return out;
+}
+
+function namesFromDoc(src: SourceFile): Array<{ name: string; line: number }> {
+  const contents = src.doc.contents;
+  if (!isMap(contents)) return [];
+  return contents.items.flatMap((pair) =>
+    isScalar(pair.key) && pair.key.range ? [{ name: String(pair.key.value), line: src.locAt(pair.key.range[0]).line }] : [],
+  );
+}
+
+function sortErrors(errors: WfError[]): WfError[] {
+  return [...errors].sort((a, b) => {
+    const fa = a.loc?.file ?? '';
+    const fb = b.loc?.file ?? '';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    return (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.col ?? 0) - (b.loc?.col ?? 0);
+  });
+}
+

@@ -1,0 +1,21 @@
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type TsxNamespace = { import: (specifier: string, parentURL: string) => Promise<Record<string, unknown>> };
+
+// One tsx namespace per thread: a tsImport() per file would register one more loader hook each time
+// (and return a fresh module instance each call), slowing every later import in the thread.
+let tsx: Promise<TsxNamespace> | undefined;
+
+function tsxNamespace(): Promise<TsxNamespace> {
+  tsx ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'wf-registry' }));
+  return tsx;
+}
+
+/** Imports a module file natively (.js, .mjs) or through tsx (.ts, .mts: no build step). */
+export async function importModuleFile(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href;
+  const ext = extname(file);
+  if (ext === '.ts' || ext === '.mts') return (await tsxNamespace()).import(url, import.meta.url);
+  return (await import(url)) as Record<string, unknown>;
+}

@@ -1,0 +1,111 @@
+import type Database from 'better-sqlite3';
+import { WfError } from '../errors/index.js';
+
+/** One schema step: DDL text, or a function for steps that must move data. */
+export type Migration = string | ((db: Database.Database) => void);
+
+// Foreign keys are DEFERRABLE so one apply() batch may write a job or stage before its run;
+// they are checked when the batch commits.
+const V1 = `
+CREATE TABLE runs (
+  id            TEXT PRIMARY KEY,
+  pipeline      TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  params        TEXT NOT NULL,
+  release       TEXT,
+  attempt       INTEGER NOT NULL,
+  trigger       TEXT NOT NULL,
+  parent_run_id TEXT,
+  started_at    TEXT NOT NULL,
+  ended_at      TEXT,
+  error         TEXT,
+  pid           INTEGER
+);
+CREATE INDEX runs_by_start    ON runs (started_at DESC, id DESC);
+CREATE INDEX runs_by_pipeline ON runs (pipeline, started_at DESC, id DESC);
+CREATE INDEX runs_by_status   ON runs (status, started_at DESC, id DESC);
+
+CREATE TABLE jobs (
+  run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  key        TEXT NOT NULL,
+  job_id     TEXT NOT NULL,
+  matrix     TEXT,
+  status     TEXT NOT NULL,
+  started_at TEXT,
+  ended_at   TEXT,
+  outputs    TEXT,
+  error      TEXT,
+  PRIMARY KEY (run_id, key)
+);
+
+CREATE TABLE stages (
+  run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  job_key    TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  stage_id   TEXT,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  started_at TEXT,
+  ended_at   TEXT,
+  outputs    TEXT,
+  error      TEXT,
+  PRIMARY KEY (run_id, job_key, path)
+);
+
+CREATE TABLE logs (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  job_key     TEXT,
+  stage_path  TEXT,
+  ts          TEXT NOT NULL,
+  stream      TEXT NOT NULL,
+  text        TEXT NOT NULL
+);
+CREATE INDEX logs_by_run ON logs (run_id, seq);
+
+CREATE TABLE releases (
+  pipeline     TEXT NOT NULL,
+  schedule_key TEXT NOT NULL,
+  instant      TEXT NOT NULL,
+  run_id       TEXT,
+  created_at   TEXT NOT NULL,
+  UNIQUE (pipeline, schedule_key, instant)
+);
+CREATE INDEX releases_by_instant ON releases (instant DESC);
+`;
+
+/** Append a step to add schema version N+1; never edit a step that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [V1];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Reads the schema version (SQLite `user_version`; 0 for a database nothing has written). */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Fails if the database was written by a newer `wf` than this one. */
+export function assertKnownVersion(db: Database.Database, file: string, known = SCHEMA_VERSION): number {
+  const version = schemaVersion(db);
+  if (version > known) {
+    throw new WfError('E_STORE', `state store ${file} has schema version ${version}; this wf knows up to ${known}`, {
+      hint: 'upgrade wf, or point --state at another directory',
+    });
+  }
+  return version;
+}
+
+/** Brings the schema up to date (steps default to MIGRATIONS), all missing steps in one write transaction. */
+export function migrate(db: Database.Database, file: string, steps: readonly Migration[] = MIGRATIONS): void {
+  if (assertKnownVersion(db, file, steps.length) === steps.length) return;
+  db.transaction(() => {
+    // Read again under the write lock: another process may have migrated meanwhile.
+    for (let v = assertKnownVersion(db, file, steps.length); v < steps.length; v++) {
+      const step = steps[v];
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}

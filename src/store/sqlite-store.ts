@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { WfError } from '../errors/index.js';
+import { emptyStore } from './empty-store.js';
+import { pidIsAlive } from './pid-alive.js';
+import { normalizeLimit, prefixRange } from './queries.js';
+import * as rows from './rows.js';
+import { SCHEMA_VERSION, assertKnownVersion, migrate } from './schema.js';
+import { sortStages } from './stage-order.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { guard, readonlyError, storeError } from './store-error.js';
+import type { JobRecord, ListRunsQuery, LogRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
+
+export const STORE_FILE = 'wf.db';
+
+export interface OpenStoreOptions {
+  /** Open for reading only; a store that does not exist yet reads as empty and is not created. */
+  readonly?: boolean;
+  /** Clock for the timestamps the store itself writes (markInterrupted, recordRelease). */
+  now?: () => Date;
+}
+
+const AMBIGUOUS_SHOWN = 5;
+
+/**
+ * Opens (creating on first use) the run store `<stateDir>/wf.db`.
+ * Records must arrive already masked: the store writes what it is given, secrets included.
+ * @example const store = openStore('.wf'); store.apply([{ op: 'run', run }]); store.close();
+ */
+export function openStore(stateDir: string, opts: OpenStoreOptions = {}): Store {
+  const file = path.join(stateDir, STORE_FILE);
+  const readonly = opts.readonly ?? false;
+  if (readonly && !fs.existsSync(file)) return emptyStore(file);
+  const db = guard('open', file, () => {
+    if (!readonly) fs.mkdirSync(stateDir, { recursive: true });
+    return new Database(file, { readonly, fileMustExist: readonly });
+  });
+  try {
+    db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer too
+    if (!readonly) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (!readonly) migrate(db, file);
+    else {
+      const version = assertKnownVersion(db, file);
+      if (version === 0) {
+        db.close();
+        return emptyStore(file); // an empty file nothing has written a schema into yet
+      }
+      if (version < SCHEMA_VERSION) {
+        throw new WfError('E_STORE', `state store ${file} has schema version ${version}, older than ${SCHEMA_VERSION}`, {
+          hint: 'run a wf command that writes (e.g. wf run) once to upgrade it',
+        });
+      }
+    }
+    return new SqliteStore(db, file, readonly, opts.now ?? (() => new Date()));
+  } catch (error) {
+    db.close();
+    throw storeError(error, 'open', file);
+  }
+}
+
+class SqliteStore implements Store {
+  private readonly sql: Statements;
+  private readonly applyTx: Database.Transaction<(ops: readonly StoreOp[]) => void>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly readonly: boolean,
+    private readonly now: () => Date,
+  ) {
+    this.sql = prepareStatements(db);
+    this.applyTx = db.transaction((ops: readonly StoreOp[]) => {
+      for (const op of ops) this.applyOne(op);
+    });
+  }
+
+  apply(ops: readonly StoreOp[]): void {
+    this.assertWritable();
+    if (ops.length === 0) return;
+    // IMMEDIATE takes the write lock up front, so a busy store waits (busy_timeout) instead of failing mid-batch.
+    guard('write', this.file, () => this.applyTx.immediate(ops));
+  }
+
+  private applyOne(op: StoreOp): void {
+    switch (op.op) {
+      case 'run':
+        this.sql.upsertRun.run(rows.runToRow(op.run));
+        return;
+      case 'run-update':
+        return this.updateRun(op.id, op.patch);
+      case 'job':
+        this.sql.upsertJob.run(rows.jobToRow(op.job));
+        return;
+      case 'stage':
+        this.sql.upsertStage.run(rows.stageToRow(op.stage));
+        return;
+      case 'log':
+        this.sql.insertLog.run(rows.logToRow(op.log));
+        return;
+      default:
+        throw new WfError('E_INTERNAL', `unknown store op ${JSON.stringify((op as { op: unknown }).op)}`);
+    }
+  }
+
+  private updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void {
+    const fields = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => patch[k] !== undefined).sort();
+    if (fields.length === 0) return;
+    const params: Record<string, unknown> = { id };
+    for (const field of fields) {
+      const column = rows.RUN_COLUMNS[field];
+      if (!column) throw new WfError('E_INTERNAL', `run-update: unknown run field "${field}"`);
+      params[column[0]] = column[1](patch[field] as never);
+    }
+    if (this.sql.updateRun(fields).run(params).changes === 0) {
+      throw new WfError('E_INTERNAL', `run-update for run ${id}, which is not in the store`);
+    }
+  }
+
+  getRun(idOrPrefix: string): RunRecord | undefined {
+    if (idOrPrefix === '') return undefined;
+    return guard('read run', this.file, () => {
+      const exact = this.sql.runById.get(idOrPrefix) as rows.RunRow | undefined;
+      if (exact) return rows.rowToRun(exact);
+      const found = this.sql.runsByPrefix.all({ ...prefixRange(idOrPrefix), limit: AMBIGUOUS_SHOWN + 1 }) as rows.RunRow[];
+      if (found.length <= 1) return found[0] && rows.rowToRun(found[0]);
+      const shown = found.slice(0, AMBIGUOUS_SHOWN).map((r) => `${r.id} (${r.pipeline}, ${r.started_at})`);
+      throw new WfError('E_USAGE', `run id prefix "${idOrPrefix}" matches more than one run`, {
+        hint: `type more of the id; matches: ${shown.join(', ')}${found.length > AMBIGUOUS_SHOWN ? ', …' : ''}`,
+      });
+    });
+  }
+
+  listRuns(query: ListRunsQuery = {}): RunRecord[] {
+    const limit = normalizeLimit(query.limit);
+    const stmt = this.sql.listRuns(query.pipeline !== undefined, query.status !== undefined);
+    const params = { pipeline: query.pipeline, status: query.status, limit };
+    return guard('list runs', this.file, () => (stmt.all(withoutUndefined(params)) as rows.RunRow[]).map(rows.rowToRun));
+  }
+
+  getJobs(runId: string): JobRecord[] {
+    return guard('read jobs', this.file, () => (this.sql.jobsOfRun.all(runId) as rows.JobRow[]).map(rows.rowToJob));
+  }
+
+  /** Stages grouped by job (first written first), each job's in path order ("2" < "2.0" < "10"). */
+  getStages(runId: string): StageRecord[] {
+    return guard('read stages', this.file, () =>
+      sortStages((this.sql.stagesOfRun.all(runId) as rows.StageRow[]).map(rows.rowToStage)),
+    );
+  }
+
+  /** Log lines in write order; a `stagePath` filter includes the stage's nested stages. */
+  getLogs(runId: string, filter: { jobKey?: string; stagePath?: string } = {}): LogRecord[] {
+    const stmt = this.sql.logs(filter.jobKey !== undefined, filter.stagePath !== undefined);
+    const params = withoutUndefined({ runId, jobKey: filter.jobKey, stagePath: filter.stagePath });
+    return guard('read logs', this.file, () => (stmt.all(params) as rows.LogRow[]).map(rows.rowToLog));
+  }
+
+  markInterrupted(isAlive: (pid: number) => boolean = pidIsAlive): string[] {
+    this.assertWritable();
+    const now = this.now().toISOString();
+    const mark = this.db.transaction(() => {
+      const marked: string[] = [];
+      for (const { id, pid } of this.sql.runningRuns.all() as { id: string; pid: number | null }[]) {
+        if (pid !== null && isAlive(pid)) continue;
+        this.sql.interruptRun.run({ id, now });
+        this.sql.interruptJobs.run({ id, now });
+        this.sql.interruptStages.run({ id, now });
+        marked.push(id);
+      }
+      return marked;
+    });
+    return guard('mark interrupted runs', this.file, () => mark.immediate());
+  }
+
+  recordRelease(release: Omit<ReleaseRecord, 'createdAt'>): boolean {
+    this.assertWritable();
+    const row: rows.ReleaseRow = {
+      pipeline: release.pipeline,
+      schedule_key: release.scheduleKey,
+      instant: release.instant,
+      run_id: release.runId ?? null,
+      created_at: this.now().toISOString(),
+    };
+    return guard('record release', this.file, () => this.sql.insertRelease.run(row).changes === 1);
+  }
+
+  /** Releases, newest instant first (instants compare as text: keep them UTC ISO strings). */
+  listReleases(pipeline?: string): ReleaseRecord[] {
+    const stmt = this.sql.listReleases(pipeline !== undefined);
+    return guard('list releases', this.file, () =>
+      (stmt.all(withoutUndefined({ pipeline })) as rows.ReleaseRow[]).map(rows.rowToRelease),
+    );
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private assertWritable(): void {
+    if (this.readonly) throw readonlyError(this.file);
+  }
+}
+
+/** better-sqlite3 rejects named parameters a statement does not use; drop the unset ones. */
+function withoutUndefined(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+}

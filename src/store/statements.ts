@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+import { WfError } from '../errors/index.js';
+import { RUN_COLUMNS } from './rows.js';
+import type { RunRecord } from './types.js';
+
+type Stmt = Database.Statement;
+
+/** The statements `apply` and the readers use, prepared once per connection. */
+export interface Statements {
+  upsertRun: Stmt;
+  upsertJob: Stmt;
+  upsertStage: Stmt;
+  insertLog: Stmt;
+  runById: Stmt;
+  runsByPrefix: Stmt;
+  jobsOfRun: Stmt;
+  stagesOfRun: Stmt;
+  runningRuns: Stmt;
+  interruptRun: Stmt;
+  interruptJobs: Stmt;
+  interruptStages: Stmt;
+  insertRelease: Stmt;
+  /** `run-update` statement for one set of patched fields, cached per set. */
+  updateRun(fields: readonly (keyof RunRecord)[]): Stmt;
+  /** `listRuns` statement for one combination of filters, cached. */
+  listRuns(byPipeline: boolean, byStatus: boolean): Stmt;
+  /** `getLogs` statement for one combination of filters, cached. */
+  logs(byJob: boolean, byStage: boolean): Stmt;
+  listReleases(byPipeline: boolean): Stmt;
+}
+
+const RUN_COLS = 'id, pipeline, status, params, release, attempt, trigger, parent_run_id, started_at, ended_at, error, pid';
+const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error';
+const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error';
+
+/** `INSERT … ON CONFLICT DO UPDATE` (not REPLACE: a REPLACE deletes the row and would cascade). */
+function upsert(table: string, cols: string, key: string[]): string {
+  const names = cols.split(', ');
+  const updates = names.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
+  return `INSERT INTO ${table} (${cols}) VALUES (${names.map((c) => '@' + c).join(', ')})
+    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+function cached<K, V>(make: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) cache.set(key, (value = make(key)));
+    return value;
+  };
+}
+
+/** Prepares every fixed statement up front; the variable ones are prepared on first use. */
+export function prepareStatements(db: Database.Database): Statements {
+  const interruptNodes = (table: string) =>
+    db.prepare(`UPDATE ${table} SET status = 'interrupted', ended_at = coalesce(ended_at, @now)
+      WHERE run_id = @id AND status = 'running'`);
+
+  const updateRun = cached((fieldList: string) => {
+    const sets = fieldList.split(',').map((field) => {
+      const column = RUN_COLUMNS[field as keyof typeof RUN_COLUMNS];
+      if (!column) throw new WfError('E_INTERNAL', `run-update: unknown run field "${field}"`);
+      return `${column[0]} = @${column[0]}`;
+    });
+    return db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`);
+  });
+
+  const listRuns = cached((filters: string) => {
+    const where = [filters.includes('p') && 'pipeline = @pipeline', filters.includes('s') && 'status = @status'].filter(Boolean);
+    return db.prepare(`SELECT ${RUN_COLS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY started_at DESC, id DESC LIMIT @limit`);
+  });
+
+  // A stage filter also matches the stage's nested children ("2" matches "2.0.1").
+  const logs = cached((filters: string) => {
+    const where = ['run_id = @runId'];
+    if (filters.includes('j')) where.push('job_key = @jobKey');
+    if (filters.includes('s')) where.push(`(stage_path = @stagePath OR substr(stage_path, 1, length(@stagePath) + 1) = @stagePath || '.')`);
+    return db.prepare(`SELECT run_id, job_key, stage_path, ts, stream, text FROM logs WHERE ${where.join(' AND ')} ORDER BY seq`);
+  });
+
+  const listReleases = cached((byPipeline: boolean) =>
+    db.prepare(`SELECT pipeline, schedule_key, instant, run_id, created_at FROM releases
+      ${byPipeline ? 'WHERE pipeline = @pipeline' : ''} ORDER BY instant DESC, pipeline, schedule_key`),
+  );
+
+  return {
+    upsertRun: db.prepare(upsert('runs', RUN_COLS, ['id'])),
+    upsertJob: db.prepare(upsert('jobs', JOB_COLS, ['run_id', 'key'])),
+    upsertStage: db.prepare(upsert('stages', STAGE_COLS, ['run_id', 'job_key', 'path'])),
+    insertLog: db.prepare(`INSERT INTO logs (run_id, job_key, stage_path, ts, stream, text)
+      VALUES (@run_id, @job_key, @stage_path, @ts, @stream, @text)`),
+    runById: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE id = ?`),
+    // A range on the primary key, so a prefix lookup uses the index.
+    runsByPrefix: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE id >= @lo AND id < @hi ORDER BY id LIMIT @limit`),
+    jobsOfRun: db.prepare(`SELECT ${JOB_COLS} FROM jobs WHERE run_id = ? ORDER BY rowid`),
+    stagesOfRun: db.prepare(`SELECT ${STAGE_COLS} FROM stages WHERE run_id = ? ORDER BY rowid`),
+    runningRuns: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`),
+    interruptRun: db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = @now WHERE id = @id AND status = 'running'`),
+    interruptJobs: interruptNodes('jobs'),
+    interruptStages: interruptNodes('stages'),
+    insertRelease: db.prepare(`INSERT OR IGNORE INTO releases (pipeline, schedule_key, instant, run_id, created_at)
+      VALUES (@pipeline, @schedule_key, @instant, @run_id, @created_at)`),
+    updateRun: (fields) => updateRun(fields.join(',')),
+    listRuns: (byPipeline, byStatus) => listRuns((byPipeline ? 'p' : '') + (byStatus ? 's' : '')),
+    logs: (byJob, byStage) => logs((byJob ? 'j' : '') + (byStage ? 's' : '')),
+    listReleases,
+  };
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderString, type ExprContext } from '../../src/template/index.js';
+import { wfError } from './helpers.js';
+
+interface Case {
+  template: string;
+  expect?: unknown;
+  error?: string;
+}
+
+// The shared reference lives beside the repository: /work/shared from /work/main.
+const file = new URL('../../../shared/conformance/expressions.json', import.meta.url);
+const data = JSON.parse(readFileSync(file, 'utf8')) as { context: ExprContext; cases: Case[] };
+
+describe('shared/conformance/expressions.json', () => {
+  it('has cases to run', () => {
+    expect(data.cases.length).toBeGreaterThan(50);
+  });
+
+  for (const c of data.cases) {
+    if ('error' in c) {
+      it(`rejects ${c.template} (${c.error})`, () => {
+        const error = wfError(() => renderString(c.template, data.context));
+        expect(['E_EXPR', 'E_EXPR_EVAL', 'E_EXPR_REF']).toContain(error.code);
+      });
+    } else {
+      it(`renders ${c.template}`, () => {
+        expect(renderString(c.template, data.context)).toStrictEqual(c.expect);
+      });
+    }
+  }
+});
