@@ -1,7 +1,7 @@
 import { WfError } from '../errors/index.js';
 import type { Stage } from '../model/types.js';
 import type { NodeStatus } from '../store/types.js';
-import { renderDeep, type ExprContext, type RenderOptions } from '../template/index.js';
+import { renderDeep, toText, truthy, type ExprContext, type RenderOptions } from '../template/index.js';
 import { maskDeep } from './mask.js';
 import type { JobResult, JobTask, WorkerEvent } from './protocol.js';
 import { paramEnvName, renderEnv } from './render-env.js';
@@ -38,7 +38,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
       const stage = job.stages[i]!;
       const path = String(i);
       const render: RenderOptions = { status: io.signal.aborted ? 'cancelled' : failed ? 'failure' : 'success' };
-      io.emit({ t: 'stage-start', path, id: stage.id, name: io.mask(stage.name), kind: stage.kind, ts: Date.now() });
+      io.emit({ t: 'stage-start', path, id: stage.id, name: io.mask(stageName(stage, ctx)), kind: stage.kind, ts: Date.now() });
       if (io.signal.aborted || !shouldRun(stage, ctx, render, failed)) {
         io.emit({ t: 'stage-end', path, status: io.signal.aborted ? 'cancelled' : 'skipped', outputs: null, error: null, ts: Date.now() });
         continue;
@@ -86,9 +86,13 @@ function shouldRun(stage: Stage, ctx: ExprContext, render: RenderOptions, failed
   return truthy(renderDeep(stage.if, ctx, render));
 }
 
-export function truthy(value: unknown): boolean {
-  if (typeof value === 'string') return value !== '' && value !== 'false';
-  return Boolean(value);
+/** A name may use expressions (`Aggregate ${{ matrix.table }}`); a name that fails to render stays as written. */
+function stageName(stage: Stage, ctx: ExprContext): string {
+  try {
+    return toText(renderDeep(stage.name, ctx));
+  } catch {
+    return stage.name;
+  }
 }
 
 function envText(value: unknown): string {

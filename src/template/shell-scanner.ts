@@ -1,12 +1,7 @@
 import { WfError } from '../errors/index.js';
+import { readHeredoc, type Heredoc } from './shell-heredoc.js';
 
 type Kind = 'top' | 'cmd' | 'arith' | 'backtick' | 'double' | 'single' | 'ansi' | 'comment' | 'heredoc';
-
-interface Heredoc {
-  delimiter: string;
-  quoted: boolean;
-  stripTabs: boolean;
-}
 
 interface Frame {
   kind: Kind;
@@ -15,7 +10,6 @@ interface Frame {
 }
 
 const BOUNDARY = new Set(['', ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
-const WORD_END = /[\s;&|<>()]/;
 
 /**
  * Tracks the quoting context of a bash script as it is written, so that an expression can be
@@ -188,35 +182,13 @@ export class ShellScanner {
     this.lineClean = true;
   }
 
-  /** Reads `<<[-] WORD`; a quoted WORD (any quote or backslash in it) means a literal body. */
+  /** `<<WORD` queues a heredoc whose body starts at the next newline; `<<<` is a here-string. */
   private heredocStart(text: string, i: number): number {
-    if (text[i + 2] === '<') return i + 2; // <<< here-string: an ordinary word follows
-    let j = i + 2;
-    const stripTabs = text[j] === '-';
-    if (stripTabs) j++;
-    while (text[j] === ' ' || text[j] === '\t') j++;
-    let delimiter = '';
-    let quoted = false;
-    while (j < text.length && !WORD_END.test(text[j]!)) {
-      const q = text[j]!;
-      if (q === "'" || q === '"') {
-        quoted = true;
-        const end = text.indexOf(q, j + 1);
-        const stop = end < 0 ? text.length : end;
-        delimiter += text.slice(j + 1, stop);
-        j = stop + 1;
-      } else if (q === '\\') {
-        quoted = true;
-        delimiter += text[j + 1] ?? '';
-        j += 2;
-      } else {
-        delimiter += q;
-        j++;
-      }
-    }
-    if (delimiter !== '') this.pending.push({ delimiter, quoted, stripTabs });
+    if (text[i + 2] === '<') return i + 2;
+    const { heredoc, last } = readHeredoc(text, i);
+    if (heredoc) this.pending.push(heredoc);
     this.prev = 'x';
-    return j - 1;
+    return last;
   }
 
   private heredocStep(text: string, i: number, heredoc: Heredoc): number {

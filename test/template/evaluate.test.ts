@@ -138,7 +138,7 @@ describe('filters', () => {
     expect(r(`\${{ '${d}' | fmt('%Y|%y|%m|%d|%H|%I|%M|%S|%f|%p|%j|%z|%Z|%%') }}`)).toBe(
       '2024|24|02|29|13|01|05|09|123000|PM|060|+0530|UTC+5:30|%',
     );
-    expect(r(`\${{ '${d}' | fmt('%a %A %b %B %s %F %T') }}`)).toBe('Thu Thursday Feb February 1709192109 2024-02-29 13:05:09');
+    expect(r(`\${{ '${d}' | fmt('%a %A %b %B %s %F %T %u %w %e') }}`)).toBe('Thu Thursday Feb February 1709192109 2024-02-29 13:05:09 4 4 29');
     expect(r("${{ '2024-01-01T00:00:00Z' | fmt('%I %p %Z %z') }}")).toBe('12 AM UTC +0000');
   });
 

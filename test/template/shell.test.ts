@@ -55,7 +55,12 @@ describe('renderShell: values reach bash as data, byte for byte', () => {
     ['the $<> spelling', 'printf \'%s|\' "$<params.v>"', (v) => `${v}|`],
     ['inside $( ) inside double quotes', 'printf \'%s|\' "$(printf \'%s\' "${{ params.v }}")"', (v) => `${v.replace(/\n+$/, '')}|`],
     ['inside backquotes', "printf '%s|' \"`printf '%s' ${{ params.v }}`\"", (v) => `${v.replace(/\n+$/, '')}|`],
-    ['in an unquoted heredoc', "cat <<EOF\n<${{ params.v }}>\nEOF", (v) => `<${v}>\n`],
+    ['in an unquoted heredoc', "cat <<EOF\nit's \"<${{ params.v }}>\"\nEOF", (v) => `it's "<${v}>"\n`],
+    [
+      'in the first of two heredocs on one line',
+      "cat <<EOF; cat <<'Q'\n<${{ params.v }}>\nEOF\nit's $x\nQ\nprintf '%s' ${{ params.v }}",
+      (v) => `<${v}>\nit's $x\n${v}`,
+    ],
     ['in a <<- heredoc then code', "cat <<-END\n\t<${{ params.v }}>\n\tEND\nprintf '%s' ${{ params.v }}", (v) => `<${v}>\n${v}`],
     ['after a comment with a quote', "# it's here\nprintf '%s' ${{ params.v }}", (v) => v],
     ['after an escaped quote', "echo \\' && printf '%s' ${{ params.v }}", (v) => `'\n${v}`],

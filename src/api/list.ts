@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { loadProject } from '../loader/index.js';
+import type { Pipeline } from '../model/types.js';
+
+export interface PipelineSummary {
+  name: string;
+  desc: string;
+  file: string;
+  params: Array<{ name: string; type: string; required: boolean; default?: unknown }>;
+  schedules: Array<{ name: string | null; cron: string; timezone: string; next: string | null }>;
+  jobs: number;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Next release of a cron in its zone after `from` (UTC ISO), or null if it never fires. */
+export function nextRelease(cron: string, timezone: string, from = new Date()): string | null {
+  const { CronExpressionParser } = require('cron-parser') as typeof import('cron-parser');
+  try {
+    return CronExpressionParser.parse(cron, { tz: timezone, currentDate: from }).next().toISOString();
+  } catch {
+    return null;
+  }
+}
+
+export function summarise(p: Pipeline, now = new Date()): PipelineSummary {
+  return {
+    name: p.name,
+    desc: p.desc,
+    file: `${p.loc.file}:${p.loc.line}`,
+    params: Object.values(p.params).map((s) => ({ name: s.name, type: s.type, required: s.required, ...(s.required ? {} : { default: s.type === 'secret' ? '***' : s.default }) })),
+    schedules: p.on.map((s) => ({ name: s.name, cron: s.cron, timezone: s.timezone, next: nextRelease(s.cron, s.timezone, now) })),
+    jobs: p.jobs.length,
+  };
+}
+
+/**
+ * Every pipeline in conf/ with its params and schedules' next releases.
+ * @example listPipelines({ conf: 'conf' }).map((p) => p.name)
+ */
+export function listPipelines(o: { conf: string }): PipelineSummary[] {
+  const project = loadProject({ conf: o.conf });
+  return [...project.pipelines.values()].sort((a, b) => a.name.localeCompare(b.name)).map((p) => summarise(p));
+}

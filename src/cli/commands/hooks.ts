@@ -1,0 +1,30 @@
+import { reportError } from '../errors.js';
+import { out } from '../style.js';
+import { locations, printJson, type LocationFlags } from './shared.js';
+
+export async function cmdHooks(flags: LocationFlags & { json?: boolean }): Promise<number> {
+  try {
+    const { listHooks } = await import('../../registry/index.js');
+    const where = locations(flags);
+    const hooks = await listHooks(where.registry);
+    if (flags.json) {
+      printJson(hooks.map((h) => ('error' in h ? { file: h.file, error: h.error.toJSON() } : h)));
+      return 0;
+    }
+    if (hooks.length === 0) {
+      process.stdout.write(`no hooks in ${where.registry.join(', ')}: add a module such as hooks/my-module.ts exporting defineHook(...)\n`);
+      return 0;
+    }
+    for (const h of hooks) {
+      if ('error' in h) {
+        process.stdout.write(`${out.red('✗')} ${h.file}: ${h.error.code} ${h.error.message}\n`);
+        continue;
+      }
+      const inputs = Object.entries(h.inputs).map(([k, s]) => `${k}: ${s.type}${s.required ? '' : ` = ${JSON.stringify(s.default)}`}`).join(', ');
+      process.stdout.write(`${out.bold(h.uses)}${h.desc ? `  ${out.dim(h.desc)}` : ''}\n    with { ${inputs || ''} }\n`);
+    }
+    return 0;
+  } catch (e) {
+    return reportError(e, flags.json);
+  }
+}

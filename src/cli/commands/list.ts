@@ -1,0 +1,29 @@
+import { reportError } from '../errors.js';
+import { out } from '../style.js';
+import { locations, printJson, table, type LocationFlags } from './shared.js';
+
+export async function cmdList(flags: LocationFlags & { json?: boolean }): Promise<number> {
+  try {
+    const { listPipelines } = await import('../../api/list.js');
+    const pipelines = listPipelines(locations(flags));
+    if (flags.json) {
+      printJson(pipelines);
+      return 0;
+    }
+    if (pipelines.length === 0) {
+      process.stdout.write('no pipelines in conf/ yet: add a file like conf/hello.yml with a "type: Pipeline" template\n');
+      return 0;
+    }
+    const rows = [['PIPELINE', 'PARAMS', 'SCHEDULE', 'NEXT RELEASE'].map((h) => out.dim(h))];
+    for (const p of pipelines) {
+      const params = p.params.map((x) => (x.required ? `${x.name}:${x.type}` : `[${x.name}]`)).join(' ') || '-';
+      const first = p.schedules[0];
+      rows.push([out.bold(p.name), params, first ? `${first.cron} ${first.timezone}` : '-', first?.next ?? '-']);
+      for (const s of p.schedules.slice(1)) rows.push(['', '', `${s.cron} ${s.timezone}`, s.next ?? '-']);
+    }
+    process.stdout.write(`${table(rows)}\n`);
+    return 0;
+  } catch (e) {
+    return reportError(e, flags.json);
+  }
+}
