@@ -1,5 +1,5 @@
 import { WfError, diagnosticsOf } from '../errors/index.js';
-import { loadProject } from '../loader/index.js';
+import { inspectProject } from '../loader/index.js';
 import { checkHooks, loadInputsInProcess, usesStages } from './check-hooks.js';
 import type { Locations } from './options.js';
 
@@ -17,14 +17,16 @@ export interface ValidateResult {
  * @example const { ok, errors } = await validate({ ...resolveLocations() });
  */
 export async function validate(o: Locations & { pipelines?: string[] }): Promise<ValidateResult> {
-  let project;
+  let loaded;
   try {
-    project = loadProject({ conf: o.conf, only: o.pipelines?.length ? o.pipelines : undefined });
+    loaded = inspectProject({ conf: o.conf, only: o.pipelines?.length ? o.pipelines : undefined });
   } catch (e) {
+    // conf/ itself is missing or unreadable
     if (e instanceof WfError) return { ok: false, pipelines: 0, schedules: 0, hooks: 0, errors: diagnosticsOf(e) };
     throw e;
   }
-  const errors: WfError[] = [];
+  const { project } = loaded;
+  const errors: WfError[] = [...loaded.errors];
   for (const name of o.pipelines ?? []) {
     if (!project.pipelines.has(name)) errors.push(new WfError('E_UNKNOWN_TEMPLATE', `no pipeline named '${name}'`, { hint: "see 'wf list'" }));
   }

@@ -1,3 +1,3 @@
-export { loadProject, type LoadOptions, type Project } from './load-project.js';
+export { inspectProject, loadProject, type LoadOptions, type Project } from './load-project.js';
 export { discoverConf, scanNames, displayPath, type ConfFile } from './discover.js';
 export { SourceFile } from './source.js';

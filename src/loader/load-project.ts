@@ -32,6 +32,16 @@ export interface LoadOptions {
  * @example const project = loadProject({ conf: 'conf', only: ['hello-world'] });
  */
 export function loadProject(options: LoadOptions): Project {
+  const { project, errors } = inspectProject(options);
+  if (errors.length > 0) throw new WfErrors(errors);
+  return project;
+}
+
+/**
+ * Like `loadProject` but returns the problems beside whatever compiled cleanly, so a caller
+ * (`wf validate`) can go on checking what it can, such as the hooks the pipelines use.
+ */
+export function inspectProject(options: LoadOptions): { project: Project; errors: WfError[] } {
   const confDir = resolve(options.conf);
   const files = discoverConf(confDir);
   const errors: WfError[] = [];
@@ -125,8 +135,7 @@ export function loadProject(options: LoadOptions): Project {
     }
   }
 
-  if (errors.length > 0) throw new WfErrors(sortErrors(errors));
-  return project;
+  return { project, errors: sortErrors(errors) };
 }
 
 function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: WfError[]): (OnTemplate | { kind: 'Pipeline'; pipeline: Pipeline; onNames: Array<{ name: string; index: number }> }) | undefined {

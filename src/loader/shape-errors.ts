@@ -10,6 +10,17 @@ export function checkShape<T>(schema: z.ZodType<T>, value: unknown, src: SourceF
   if (result.success) return { data: result.data, errors: [] };
   const errors: WfError[] = [];
   for (const issue of result.error.issues) collect(issue, schema, value, src, base, errors);
+  // Unknown keys alone do not stop compilation: drop them and go on, so the later checks
+  // (needs, hooks, expressions) still report their problems in the same pass.
+  if (result.error.issues.every((i) => i.code === 'unrecognized_keys')) {
+    const cleaned = structuredClone(value);
+    for (const issue of result.error.issues) {
+      const parent = valueAt(cleaned, issue.path) as Record<string, unknown> | undefined;
+      if (parent && issue.code === 'unrecognized_keys') for (const k of issue.keys) delete parent[k];
+    }
+    const retry = schema.safeParse(cleaned);
+    if (retry.success) return { data: retry.data, errors: dedupe(errors) };
+  }
   return { errors: dedupe(errors) };
 }
 
