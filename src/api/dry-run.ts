@@ -41,7 +41,7 @@ export interface DryRun {
 
 /** What `wf run --dry-run` shows: every stage as it would run, nothing executed, nothing stored. */
 export async function dryRun(o: Locations & { pipeline: string; params?: Pick<ParamSources, 'cli' | 'file'> }): Promise<DryRun> {
-  const { pipeline } = loadPipeline(o.conf, o.pipeline);
+  const { pipeline } = await loadPipeline(o, o.pipeline);
   const params = paramsFor(pipeline, o);
   const hookErrors = await checkHooks([pipeline], o.registry, (uses) => loadInputsInProcess(uses, o.registry));
   if (hookErrors.length > 0) throw new WfErrors(hookErrors);

@@ -2,7 +2,9 @@ import { didYouMean, WfError, WfErrors } from '../errors/index.js';
 import { executeRun } from '../executor/run-pipeline.js';
 import { createPool, defaultParallelism, type WorkerPool } from '../executor/pool.js';
 import type { RunEventListener } from '../executor/run-events.js';
-import { loadProject, type Project } from '../loader/index.js';
+import { join } from 'node:path';
+import { loadProjectCached } from '../loader/project-cache.js';
+import type { Project } from '../loader/load-project.js';
 import type { Pipeline } from '../model/types.js';
 import { newRunId, openStore, type JobRecord, type RunRecord, type RunTrigger } from '../store/index.js';
 import { checkHooks, type HookInputs } from './check-hooks.js';
@@ -24,9 +26,13 @@ export interface RunOutcome {
   jobs: JobRecord[];
 }
 
-/** Loads only what the pipeline needs and finds it, with a did-you-mean when it does not exist. */
-export function loadPipeline(conf: string, name: string): { project: Project; pipeline: Pipeline } {
-  const project = loadProject({ conf, only: [name] });
+/**
+ * Loads only what the pipeline needs (through the compiled-model cache under `state`) and finds
+ * it, with a did-you-mean when it does not exist.
+ */
+export async function loadPipeline(where: Pick<Locations, 'conf' | 'state'>, name: string): Promise<{ project: Project; pipeline: Pipeline }> {
+  const { conf } = where;
+  const project = await loadProjectCached({ conf, only: [name], cacheDir: join(where.state, 'cache') });
   const pipeline = project.pipelines.get(name);
   if (pipeline) return { project, pipeline };
   const isOn = project.ons.has(name);
@@ -50,7 +56,7 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunOutcome> {
   // Start the worker threads first: their boot overlaps loading and checking conf/.
   let pool: WorkerPool | undefined = createPool(maxParallel);
   try {
-    const { pipeline } = loadPipeline(o.conf, o.pipeline);
+    const { pipeline } = await loadPipeline(o, o.pipeline);
     const params = paramsFor(pipeline, o);
     const hookErrors = await checkHooks([pipeline], o.registry, (uses) => inspectInPool(pool!, uses, o.registry));
     if (hookErrors.length > 0) throw new WfErrors(hookErrors);

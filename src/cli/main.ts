@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
 import { reportError } from './errors.js';
 
 /** Options every command takes (SPEC §1); also accepted before the command name. */
@@ -25,7 +26,7 @@ function lazy(module: string, fn: string) {
 export async function main(argv: string[]): Promise<void> {
   const program = withLocations(new Command('wf'))
     .description('Run metadata-driven pipelines: YAML templates in conf/, hooks in a registry.')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 

@@ -13,8 +13,8 @@ export function defaultParallelism(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** The worker-thread pool; threads start at once so their boot overlaps the main thread's work. */
-export function createPool(maxThreads = defaultParallelism(), minThreads = maxThreads): WorkerPool {
+/** The worker-thread pool: one thread starts at once (its boot overlaps loading conf/), more on demand. */
+export function createPool(maxThreads = defaultParallelism(), minThreads = 1): WorkerPool {
   const pool = new Piscina({
     filename: new URL('./worker.js', import.meta.url).href,
     maxThreads,

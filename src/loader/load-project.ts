@@ -25,6 +25,8 @@ export interface LoadOptions {
   conf: string;
   /** Load only these templates and what they reference (`wf run X` on a large conf/). */
   only?: string[];
+  /** Files already read by `discoverConf` (the model cache reads them first). */
+  files?: ConfFile[];
 }
 
 /**
@@ -43,7 +45,7 @@ export function loadProject(options: LoadOptions): Project {
  */
 export function inspectProject(options: LoadOptions): { project: Project; errors: WfError[] } {
   const confDir = resolve(options.conf);
-  const files = discoverConf(confDir);
+  const files = options.files ?? discoverConf(confDir);
   const errors: WfError[] = [];
   const parsed = new Map<string, SourceFile>();
   const parse = (f: ConfFile): SourceFile => {

@@ -5,7 +5,7 @@ import { locations, type LocationFlags } from './shared.js';
 export async function cmdGraph(flags: LocationFlags & { format: GraphFormat }, name: string): Promise<number> {
   try {
     const [{ loadPipeline }, { renderGraph }] = await Promise.all([import('../../api/run.js'), import('../../api/graph.js')]);
-    const { pipeline } = loadPipeline(locations(flags).conf, name);
+    const { pipeline } = await loadPipeline(locations(flags), name);
     process.stdout.write(renderGraph(pipeline, flags.format));
     return 0;
   } catch (e) {

@@ -6,7 +6,7 @@ import { locations, printJson, type LocationFlags } from './shared.js';
 export async function cmdShow(flags: LocationFlags & { json?: boolean }, name: string): Promise<number> {
   try {
     const [{ loadPipeline }, { renderGraph }, { summarise }] = await Promise.all([import('../../api/run.js'), import('../../api/graph.js'), import('../../api/list.js')]);
-    const { pipeline } = loadPipeline(locations(flags).conf, name);
+    const { pipeline } = await loadPipeline(locations(flags), name);
     if (flags.json) {
       printJson({ ...pipeline, next: summarise(pipeline).schedules });
       return 0;
