@@ -4,7 +4,7 @@ import type { Job, Pipeline } from '../model/types.js';
 import { expandMatrix, instanceKey, planJobs, type Plan } from '../planner/index.js';
 import type { JobRecord, NodeStatus, RunRecord, RunTrigger, Store } from '../store/types.js';
 import { renderDeep, truthy, type ExprContext } from '../template/index.js';
-import { makeMasker } from './mask.js';
+import { makeMasker, maskDeep } from './mask.js';
 import { ProcessHost } from './process-host.js';
 import type { WorkerPool } from './pool.js';
 import type { JobResult, JobTask, MainMessage, WorkerEvent } from './protocol.js';
@@ -182,8 +182,9 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     inst.status = 'running';
     inst.startedAt = Date.now();
     inFlight.add(inst);
-    recordJob(inst.key, inst.jobId, { matrix: inst.matrix, status: 'running', startedAt: now() });
-    emit({ type: 'job-start', key: inst.key, jobId: inst.jobId, matrix: inst.matrix, ts: inst.startedAt });
+    const shownMatrix = inst.matrix && maskDeep(inst.matrix, mask);
+    recordJob(inst.key, inst.jobId, { matrix: shownMatrix, status: 'running', startedAt: now() });
+    emit({ type: 'job-start', key: inst.key, jobId: inst.jobId, matrix: shownMatrix, ts: inst.startedAt });
     const { port1, port2 } = new MessageChannel();
     inst.port = port1;
     const task: JobTask = {

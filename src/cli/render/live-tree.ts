@@ -23,7 +23,13 @@ export function liveTreeRenderer(stream: NodeJS.WriteStream = process.stdout): (
     timer = undefined;
     const now = Date.now();
     const lines = [header];
+    // Redrawing in place only works within the screen: past that, finished jobs fold into a count.
+    const budget = Math.max(5, (stream.rows ?? 24) - 3);
+    const full = [...jobs.values()].reduce((n, j) => n + 1 + j.stages.size, 0) <= budget;
+    const folded = full ? [] : [...jobs.values()].filter((j) => j.status === 'success' || j.status === 'skipped');
+    if (folded.length) lines.push(`${icon('success')} ${folded.length} job${folded.length === 1 ? '' : 's'} done`);
     for (const job of jobs.values()) {
+      if (!full && folded.includes(job)) continue;
       const ms = job.ms ?? now - job.started;
       lines.push(`${icon(job.status)} ${out.bold(job.key)} ${out.dim(formatDuration(ms))}${job.note ? out.dim(` ${job.note}`) : ''}`);
       for (const st of job.stages.values()) {
