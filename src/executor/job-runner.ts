@@ -16,6 +16,9 @@ export interface JobIO {
   signal: AbortSignal;
 }
 
+// A worker's process.env is a snapshot taken when the thread started; copy it once, not per job.
+const PROCESS_ENV = { ...(process.env as Record<string, string>) };
+
 /** Runs one job instance's stages in order (inside a worker) and returns its result. */
 export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
   const { job } = task;
@@ -24,7 +27,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     params: task.params,
     matrix: task.matrix ?? {},
     jobs: task.needs,
-    env: { ...(process.env as Record<string, string>), ...task.env },
+    env: { ...PROCESS_ENV, ...task.env },
     run: { id: task.runId, pipeline: task.pipeline, release: task.release, attempt: task.attempt },
     stages,
   };
@@ -33,7 +36,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
   try {
     const jobEnv = renderEnv(job.env, ctx, {});
     ctx.env = { ...(ctx.env as Record<string, string>), ...jobEnv };
-    const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
+    const baseEnv: Record<string, string> = { ...PROCESS_ENV, ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
     for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = envText(value);
 
     for (let i = 0; i < job.stages.length; i++) {

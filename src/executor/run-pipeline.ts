@@ -76,12 +76,10 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
   const inFlight = new Set<Instance>();
   const jobRecords = new Map<string, JobRecord>();
   let cancelled = o.signal?.aborted ?? false;
-  const baseCtx = (): ExprContext => ({
-    params: o.params,
-    env: { ...(process.env as Record<string, string>), ...pipelineEnv },
-    run: { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt },
-  });
-  const pipelineEnv = renderEnv(pipeline.env, { params: o.params, run: { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt } });
+  const runCtx = { id: run.id, pipeline: pipeline.name, release: o.release, attempt: run.attempt };
+  const pipelineEnv = renderEnv(pipeline.env, { params: o.params, run: runCtx });
+  const envCtx = { ...(process.env as Record<string, string>), ...pipelineEnv };
+  const baseCtx = (): ExprContext => ({ params: o.params, env: envCtx, run: runCtx });
 
   const host = new ProcessHost();
   // A forced exit (second Ctrl-C) must not leave process groups behind.

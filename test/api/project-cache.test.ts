@@ -1,0 +1,84 @@
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPipeline } from '../../src/api/run.js';
+import { diagnosticsOf, WfError } from '../../src/errors/index.js';
+
+const pipeline = (greeting: string) => `
+hello:
+  type: Pipeline
+  on: [daily]
+  jobs:
+    j: {stages: [{echo: "${greeting}"}]}
+`;
+const daily = (cron: string) => `daily:\n  type: On\n  cron: "${cron}"\n`;
+
+function tmp(): { conf: string; state: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-cache-'));
+  mkdirSync(join(dir, 'conf'));
+  return { conf: join(dir, 'conf'), state: join(dir, '.wf') };
+}
+
+async function codesOf(p: Promise<unknown>): Promise<string[]> {
+  try {
+    await p;
+    return [];
+  } catch (e) {
+    return diagnosticsOf(e as WfError).map((d) => d.code);
+  }
+}
+
+describe('the compiled-model cache', () => {
+  it('writes an entry on the first load and serves the same model on the next', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    const first = await loadPipeline(where, 'hello');
+    expect(readdirSync(join(where.state, 'cache'))).toHaveLength(1);
+    const second = await loadPipeline(where, 'hello');
+    expect(second.pipeline).toEqual(first.pipeline);
+    expect(second.pipeline.on[0]!.cron).toBe('0 2 * * *');
+  });
+
+  it('sees an edit to the pipeline file and to a schedule it references', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await loadPipeline(where, 'hello');
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('changed'));
+    writeFileSync(join(where.conf, 's.yml'), daily('30 4 * * *'));
+    const { pipeline: p } = await loadPipeline(where, 'hello');
+    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('changed');
+    expect(p.on[0]!.cron).toBe('30 4 * * *');
+  });
+
+  it('reports a mistake introduced after the model was cached', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await loadPipeline(where, 'hello');
+    writeFileSync(join(where.conf, 's.yml'), daily('99 2 * * *'));
+    expect(await codesOf(loadPipeline(where, 'hello'))).toEqual(['E_CRON']);
+  });
+
+  it('reports a duplicate name added in a new file after the model was cached', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await loadPipeline(where, 'hello');
+    writeFileSync(join(where.conf, 'z.yml'), pipeline('again'));
+    expect(await codesOf(loadPipeline(where, 'hello'))).toContain('E_DUPLICATE_NAME');
+  });
+
+  it('ignores a torn cache entry and rebuilds it', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await loadPipeline(where, 'hello');
+    const [entry] = readdirSync(join(where.state, 'cache'));
+    writeFileSync(join(where.state, 'cache', entry!), '{"format":1,"files":');
+    const { pipeline: p } = await loadPipeline(where, 'hello');
+    expect(p.name).toBe('hello');
+  });
+});
