@@ -32,6 +32,7 @@ export function resolveParams(pipeline: Pipeline, sources: ParamSources): Resolv
   for (const name of [...Object.keys(sources.cli ?? {}), ...Object.keys(sources.file ?? {})]) {
     if (!(name in pipeline.params)) {
       errors.push(new WfError('E_PARAM_UNKNOWN', `pipeline '${pipeline.name}' has no param '${name}'`, {
+        loc: pipeline.loc,
         hint: didYouMean(name, declared, 'a declared param') ?? (declared.length ? undefined : 'this pipeline declares no params'),
       }));
     }
