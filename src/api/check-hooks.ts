@@ -34,14 +34,20 @@ export async function checkHooks(
   const errors: WfError[] = [];
   const stages = pipelines.flatMap(usesStages);
   const resolvable: UsesStage[] = [];
+  const problems = new Map<string, WfError | null>(); // per distinct uses: a pipeline may repeat one thousands of times
   for (const stage of stages) {
-    try {
-      resolveModuleFile(parseUses(stage.uses), registry);
-      resolvable.push(stage);
-    } catch (e) {
-      if (e instanceof WfError) errors.push(withLoc(e, stage));
-      else throw e;
+    if (!problems.has(stage.uses)) {
+      try {
+        resolveModuleFile(parseUses(stage.uses), registry);
+        problems.set(stage.uses, null);
+      } catch (e) {
+        if (!(e instanceof WfError)) throw e;
+        problems.set(stage.uses, e);
+      }
     }
+    const problem = problems.get(stage.uses);
+    if (problem) errors.push(withLoc(problem, stage));
+    else resolvable.push(stage);
   }
   if (resolvable.length === 0) return errors;
   const inputs = await loadInputs([...new Set(resolvable.map((s) => s.uses))]);

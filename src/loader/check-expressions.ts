@@ -74,8 +74,9 @@ function checkString(text: string, path: YamlPath, scope: Scope, ctx: Ctx): void
   try {
     refs = collectRefs(compileTemplate(text));
   } catch (e) {
-    if (e instanceof WfError) ctx.errors.push(e.at(loc));
-    else throw e;
+    if (!(e instanceof WfError)) throw e;
+    e.hint ??= "an expression reads a context (params.x, matrix.x, stages.<id>.outputs.x), compares with == != < > && || !, and pipes into filters (| upper)";
+    ctx.errors.push(e.at(loc));
     return;
   }
   for (const ref of refs) {
@@ -97,7 +98,7 @@ function checkRef(ref: ExprRef, scope: Scope, ctx: Ctx): { message: string; hint
     }
     case 'stages':
       if (name === undefined) return undefined;
-      if (scope.job === null) return { message: 'stages.<id> is only available inside a job' };
+      if (scope.job === null) return { message: 'stages.<id> is only available inside a job', hint: 'pass a stage output on through the job\'s outputs: and read it as jobs.<id>.outputs' };
       if (!scope.stageIds.has(name)) {
         return { message: `unknown stage id '${name}' in job '${scope.job}'`, hint: didYouMean(name, [...scope.stageIds], 'a stage id') ?? "give the stage an 'id:' to address its outputs" };
       }
@@ -106,22 +107,22 @@ function checkRef(ref: ExprRef, scope: Scope, ctx: Ctx): { message: string; hint
     case 'jobs':
     case 'needs':
       if (name === undefined) return undefined;
-      if (!ctx.allJobs.has(name)) return { message: `unknown job '${name}' in ${ref.context}.${name}`, hint: didYouMean(name, [...ctx.allJobs], 'a job id') };
+      if (!ctx.allJobs.has(name)) return { message: `unknown job '${name}' in ${ref.context}.${name}`, hint: didYouMean(name, [...ctx.allJobs], 'a job id') ?? 'name a job of this pipeline' };
       if (!scope.visibleJobs.has(name)) {
-        return { message: `job '${name}' is not in the needs of '${scope.job ?? 'the pipeline'}', so its outputs are not available here`, hint: scope.job ? `add '${name}' to needs: of job '${scope.job}'` : undefined };
+        return { message: `job '${name}' is not in the needs of '${scope.job ?? 'the pipeline'}', so its outputs are not available here`, hint: scope.job ? `add '${name}' to needs: of job '${scope.job}'` : 'job outputs are only available to jobs that need them' };
       }
       if (second !== undefined && second !== 'outputs' && second !== 'status') return { message: `${ref.context}.${name}.${String(second)} does not exist`, hint: `use ${ref.context}.${name}.outputs.<name>` };
       return undefined;
     case 'matrix':
       return scope.matrix ? undefined : { message: `matrix is used but job '${scope.job ?? '?'}' has no strategy.matrix`, hint: 'add strategy: {matrix: {...}} to the job' };
     case 'run':
-      if (name !== undefined && !RUN_FIELDS.includes(name)) return { message: `run.${name} does not exist`, hint: didYouMean(name, RUN_FIELDS) };
+      if (name !== undefined && !RUN_FIELDS.includes(name)) return { message: `run.${name} does not exist`, hint: didYouMean(name, RUN_FIELDS) ?? `run has ${RUN_FIELDS.join(', ')}` };
       return undefined;
     case 'item':
     case 'index':
       return scope.inForeach ? undefined : { message: `'${ref.context}' is only defined inside a foreach: stage`, hint: 'move this into the stages: of a foreach:' };
     case 'branch':
-      return scope.inParallel ? undefined : { message: "'branch' is only defined inside a parallel: stage" };
+      return scope.inParallel ? undefined : { message: "'branch' is only defined inside a parallel: stage", hint: 'move this into a branch of a parallel:' };
     default:
       return undefined;
   }

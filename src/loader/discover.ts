@@ -65,6 +65,7 @@ export function displayPath(full: string): string {
   return rel && !rel.startsWith('..') ? rel : full;
 }
 
+const NOT_A_PLAIN_STRING = /^(?:[0-9]|(?:true|false|null)$)/i;
 const KEY_LINE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([A-Za-z0-9_$][^:#]*?))[ \t]*:(?:[ \t]|$)/;
 
 /**
@@ -75,13 +76,16 @@ export function scanNames(text: string): Array<{ name: string; line: number }> |
   const names: Array<{ name: string; line: number }> = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
     const c = line[0];
-    if (c === undefined || c === ' ' || c === '\t' || c === '#' || c === '\r') continue;
+    if (c === undefined || c === ' ' || c === '\t' || c === '#') continue;
     const m = KEY_LINE.exec(line);
     if (!m) return null;
     const name = m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3]!;
     if (m[1]?.includes('\\')) return null;
+    // A plain key YAML reads as a number, bool or null (`1.0`, `0x1F`, `TRUE`) is named by its
+    // value, not its spelling: let the full parse say what the name is.
+    if (m[3] !== undefined && NOT_A_PLAIN_STRING.test(name)) return null;
     names.push({ name, line: i + 1 });
   }
   return names;

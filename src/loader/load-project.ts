@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { isMap, isScalar } from 'yaml';
-import { didYouMean, WfError, WfErrors } from '../errors/index.js';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { closest, didYouMean, WfError, WfErrors } from '../errors/index.js';
 import { onSchema, TEMPLATE_TYPES } from '../model/schema.js';
 import type { OnTemplate, Pipeline, Stage } from '../model/types.js';
 import { planJobs } from '../planner/index.js';
@@ -53,16 +53,32 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     if (!src) {
       src = new SourceFile(f.file, f.text);
       parsed.set(f.file, src);
-      errors.push(...src.errors);
     }
     return src;
   };
+  const reported = new Set<SourceFile>();
+  const report = (src: SourceFile): void => {
+    if (reported.has(src)) return;
+    reported.add(src);
+    errors.push(...src.errors);
+  };
 
-  // Index every name cheaply; files the line scan cannot read are parsed now.
+  // Index every name cheaply; files the line scan cannot read are parsed now. With `only`, their
+  // problems matter only if a wanted name is missing (it may be in the file that did not parse).
   const names = new Map<string, Array<{ file: string; line: number }>>();
   const fileOf = new Map<string, ConfFile>();
+  const unreadable: SourceFile[] = [];
   for (const f of files) {
-    const found = f.names ?? namesFromDoc(parse(f));
+    let found = f.names;
+    if (!found) {
+      const src = parse(f);
+      found = namesFromDoc(src);
+      if (src.errors.length > 0) unreadable.push(src);
+      else if (src.doc.contents !== null && !isMap(src.doc.contents)) {
+        src.errors.push(new WfError('E_TYPE', 'a conf file must be a map of template names to templates', { loc: src.loc([]), hint: 'hello-world:\n    type: Pipeline\n    jobs: …' }));
+        unreadable.push(src);
+      }
+    }
     for (const { name, line } of found) {
       const list = names.get(name) ?? [];
       list.push({ file: f.file, line });
@@ -70,12 +86,23 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
       if (!fileOf.has(name)) fileOf.set(name, f);
     }
   }
+  if (!options.only || options.only.some((name) => !fileOf.has(name))) unreadable.forEach(report);
 
   const project: Project = { confDir, pipelines: new Map(), ons: new Map(), names, sources: new Map() };
   const wanted = options.only ? new Set<string>() : new Set(names.keys());
   const queue = [...(options.only ?? names.keys())];
   const compiled = new Set<string>();
   const onRefs: Array<{ pipeline: Pipeline; name: string; index: number }> = [];
+  const roots = new Map<SourceFile, Record<string, unknown> | null>();
+  const rootOf = (src: SourceFile): Record<string, unknown> | null => {
+    if (roots.has(src)) return roots.get(src)!;
+    const result = src.toJS();
+    let root: Record<string, unknown> | null = null;
+    if ('error' in result) errors.push(result.error);
+    else if (result.value !== null && typeof result.value === 'object' && !Array.isArray(result.value)) root = result.value as Record<string, unknown>;
+    roots.set(src, root);
+    return root;
+  };
 
   while (queue.length > 0) {
     const name = queue.shift()!;
@@ -85,12 +112,10 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     const file = fileOf.get(name);
     if (!file) continue; // unknown names are reported by whoever referenced them
     const src = parse(file);
+    report(src);
     if (src.errors.length > 0) continue;
-    const root = src.toJS();
-    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-      errors.push(new WfError('E_TYPE', 'a conf file must be a map of template names to templates', { loc: src.loc([]), hint: 'hello-world:\n    type: Pipeline\n    jobs: …' }));
-      continue;
-    }
+    const root = rootOf(src);
+    if (!root || !Object.hasOwn(root, name)) continue;
     const raw = (root as Record<string, unknown>)[name];
     const compiledOne = compileTemplate(name, raw, src, errors);
     if (!compiledOne) continue;
@@ -120,20 +145,22 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     const ref = pipeline.on[index]!;
     if (on) Object.assign(ref, { cron: on.cron, timezone: on.timezone });
     else {
+      if (!project.pipelines.has(name) && fileOf.has(name)) continue; // defined but broken: its own errors say why
       const what = project.pipelines.has(name) ? `'${name}' is a Pipeline, not an On schedule` : `unknown schedule '${name}'`;
-      errors.push(new WfError('E_UNKNOWN_ON', what, { loc: ref.loc, hint: didYouMean(name, [...project.ons.keys()].length ? [...project.ons.keys()] : [...names.keys()], 'an On template') ?? "define it with 'type: On' and a cron:, or write the schedule inline as {cron: '0 2 * * *'}" }));
+      const match = project.pipelines.has(name) ? undefined : closest(name, names.keys());
+      errors.push(new WfError('E_UNKNOWN_ON', what, { loc: ref.loc, hint: match ? `did you mean '${match}'?` : "name a 'type: On' template, or write the schedule inline as {cron: '0 2 * * *'}" }));
     }
   }
 
   for (const pipeline of project.pipelines.values()) {
     const { src, raw } = project.sources.get(pipeline.name)!;
-    const jobErrors = checkNeeds(pipeline);
-    errors.push(...jobErrors);
+    errors.push(...checkNeeds(pipeline, src));
     errors.push(...checkExpressions(pipeline, raw, src));
     for (const target of triggerTargets(pipeline)) {
-      if (!project.pipelines.has(target.name)) {
-        errors.push(new WfError('E_UNKNOWN_TEMPLATE', `trigger: unknown pipeline '${target.name}'`, { loc: target.loc, hint: didYouMean(target.name, [...names.keys()], 'a pipeline') }));
-      }
+      if (project.pipelines.has(target.name) || (fileOf.has(target.name) && !project.ons.has(target.name))) continue;
+      const what = project.ons.has(target.name) ? `trigger: '${target.name}' is an On schedule, not a pipeline` : `trigger: unknown pipeline '${target.name}'`;
+      const match = project.ons.has(target.name) ? undefined : closest(target.name, names.keys());
+      errors.push(new WfError('E_UNKNOWN_TEMPLATE', what, { loc: target.loc, hint: match ? `did you mean '${match}'?` : "trigger: takes the name of a 'type: Pipeline' template (see 'wf list')" }));
     }
   }
 
@@ -172,15 +199,35 @@ function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: Wf
   return undefined;
 }
 
-function checkNeeds(pipeline: Pipeline): WfError[] {
-  try {
-    planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs, loc: j.loc })));
-    return [];
-  } catch (e) {
-    if (e instanceof WfErrors) return e.errors;
-    if (e instanceof WfError) return [e];
-    throw e;
+/**
+ * Unknown jobs in `needs`, each placed at its entry; then cycles among the known ones (the planner
+ * names the cycle path).
+ */
+function checkNeeds(pipeline: Pipeline, src: SourceFile): WfError[] {
+  const ids = pipeline.jobs.map((j) => j.id);
+  const known = new Set(ids);
+  const errors: WfError[] = [];
+  for (const job of pipeline.jobs) {
+    const path = [pipeline.name, 'jobs', job.id, 'needs'];
+    const listed = isSeq(src.nodeAt(path));
+    job.needs.forEach((need, i) => {
+      if (known.has(need) || job.needs.indexOf(need) !== i) return;
+      errors.push(
+        new WfError('E_UNKNOWN_NEEDS', `job '${job.id}' needs '${need}', which is not a job of this pipeline`, {
+          loc: src.loc(listed ? [...path, i] : path),
+          hint: didYouMean(need, ids.filter((id) => id !== job.id), 'a job') ?? 'needs: lists the ids of other jobs in this pipeline',
+        }),
+      );
+    });
   }
+  try {
+    planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs.filter((n) => known.has(n)), loc: j.loc })));
+  } catch (e) {
+    if (e instanceof WfErrors) errors.push(...e.errors);
+    else if (e instanceof WfError) errors.push(e);
+    else throw e;
+  }
+  return errors;
 }
 
 function triggerTargets(pipeline: Pipeline): Array<{ name: string; loc: Stage['loc'] }> {

@@ -36,8 +36,13 @@ export async function loadProjectCached(options: LoadOptions & { cacheDir?: stri
   }
   const { loadProject } = await import('./load-project.js');
   const project = loadProject({ ...options, files });
-  if (cacheFile) writeEntry(cacheFile, project, files);
+  if (cacheFile && !holdsSecret(project)) writeEntry(cacheFile, project, files);
   return project;
+}
+
+/** A secret param's default is a secret too: it must never reach the state folder, so such models are not cached. */
+function holdsSecret(project: Project): boolean {
+  return [...project.pipelines.values()].some((p) => Object.values(p.params).some((d) => d.type === 'secret' && d.default !== undefined));
 }
 
 function cacheKey(confDir: string, only: string[]): string {

@@ -42,7 +42,7 @@ function collect(issue: Issue, root: z.ZodType, value: unknown, src: SourceFile,
     }
     case 'invalid_union': {
       // Report the branch whose type matched the value (its deeper problems), else "expected A or B".
-      const branches = issue.errors.filter((errs) => !errs.every((e) => e.code === 'invalid_type' && e.path.length === 0));
+      const branches = issue.errors.filter(typeMatched);
       if (branches.length > 0) {
         for (const e of branches[0]!) collect({ ...e, path: [...issue.path, ...e.path] } as Issue, root, value, src, base, out);
         return;
@@ -71,8 +71,16 @@ function collect(issue: Issue, root: z.ZodType, value: unknown, src: SourceFile,
         }),
       );
       return;
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const limit = String(small ? issue.minimum : issue.maximum);
+      const what = issue.origin === 'array' ? `have ${small ? 'at least' : 'at most'} ${limit} item(s)` : `be ${small ? 'at least' : 'at most'} ${limit}`;
+      out.push(new WfError('E_TYPE', `${where || 'value'} must ${what}, got ${describeValue(valueAt(value, issue.path))}`, { loc: src.loc(path), hint: `e.g. ${limit}` }));
+      return;
+    }
     default:
-      out.push(new WfError('E_TYPE', `${where || 'value'}: ${issue.message}`, { loc: src.loc(path) }));
+      out.push(new WfError('E_TYPE', `${where || 'value'}: ${issue.message}`, { loc: src.loc(path), hint: 'see the template format in the README (conf/ holds working examples)' }));
   }
 }
 
@@ -83,11 +91,20 @@ function typeError(src: SourceFile, path: YamlPath, where: string, expected: str
   });
 }
 
-function hintFor(expected: string): string | undefined {
+/** True when a union branch's problems lie inside the value (its type matched), not in the value's type itself. */
+function typeMatched(errs: Issue[]): boolean {
+  return !errs.every(
+    (e) => e.path.length === 0 && (e.code === 'invalid_type' || (e.code === 'invalid_union' && !e.errors.some(typeMatched))),
+  );
+}
+
+function hintFor(expected: string): string {
   if (expected.includes('a list')) return 'write a YAML list: [a, b] or one "- item" per line';
   if (expected.includes('a map')) return 'write a YAML map: key: value, one per line, indented under this key';
   if (expected.includes('a string')) return "quote the value: '…'";
-  return undefined;
+  if (expected.includes('number')) return 'write a number without quotes, e.g. 2';
+  if (expected.includes('true or false')) return 'write true or false, without quotes';
+  return `write ${expected} here`;
 }
 
 const TYPE_WORDS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { WfError, type SourceLoc } from '../errors/index.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -16,9 +16,12 @@ export class SourceFile {
     this.lines = new LineCounter();
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const e of this.doc.errors) {
+      // An error found at the end of the input (an unclosed bracket or quote) points at the last
+      // written character rather than at an empty line past it.
+      const start = Math.min(e.pos[0], lastContentOffset(text));
       this.errors.push(
         new WfError('E_YAML', e.message.split('\n')[0]!, {
-          loc: this.locAt(e.pos[0], Math.max(1, e.pos[1] - e.pos[0])),
+          loc: this.locAt(start, Math.max(1, Math.min(e.pos[1], text.length) - start)),
           hint: yamlHint(e.code),
         }),
       );
@@ -33,12 +36,14 @@ export class SourceFile {
 
   /** The node at `path`, or the closest existing ancestor's. */
   nodeAt(path: YamlPath): Node | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const node = this.doc.getIn(path.slice(0, n), true) as Node | undefined;
-      if (node && typeof node === 'object' && 'range' in node && node.range) return node;
-      if (n === 0) return this.doc.contents ?? undefined;
+    let found = (this.doc.contents ?? undefined) as Node | undefined;
+    let node: unknown = found;
+    for (const step of path) {
+      node = child(node, step);
+      if (!node || typeof node !== 'object' || !('range' in node) || !node.range) break;
+      found = node as Node;
     }
-    return undefined;
+    return found;
   }
 
   /** Where the value at `path` starts (falls back to the closest ancestor). */
@@ -53,24 +58,55 @@ export class SourceFile {
 
   /** Where the key `path[last]` is written (for unknown-key errors); falls back to `loc`. */
   keyLoc(path: YamlPath): SourceLoc {
-    const parent = this.doc.getIn(path.slice(0, -1), true);
+    let parent: unknown = this.doc.contents;
+    for (const step of path.slice(0, -1)) parent = child(parent, step);
     const key = path[path.length - 1];
-    if (isMap(parent)) {
-      for (const pair of parent.items) {
-        const k = pair.key;
-        if (isScalar(k) && String(k.value) === String(key) && k.range) {
-          return this.locAt(k.range[0], Math.max(1, k.range[1] - k.range[0]));
-        }
-      }
-    }
-    if (isSeq(parent) && typeof key === 'number') return this.loc(path);
+    const k = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key))?.key : undefined;
+    if (isScalar(k) && k.range) return this.locAt(k.range[0], Math.max(1, k.range[1] - k.range[0]));
     return this.loc(path);
   }
 
-  /** The plain JS value of the document. */
-  toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+  /**
+   * The plain JS value of the document, or an E_YAML error when it cannot be built
+   * (an alias to an anchor that does not exist, or aliases that expand beyond reason).
+   */
+  toJS(): { value: unknown } | { error: WfError } {
+    try {
+      return { value: this.doc.toJS({ maxAliasCount: 1000 }) };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      let loc = this.loc([]);
+      visit(this.doc, {
+        Alias: (_key, node) => {
+          if (node.range && !node.resolve(this.doc)) {
+            loc = this.locAt(node.range[0], Math.max(1, node.range[1] - node.range[0]));
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      const unresolved = /unresolved alias/i.test(message);
+      return {
+        error: new WfError('E_YAML', unresolved ? message : `too many aliases: ${message}`, {
+          loc,
+          hint: unresolved ? 'define the anchor (&name) before the alias (*name) that refers to it' : 'expand the data by hand or use fewer nested aliases',
+        }),
+      };
+    }
   }
+}
+
+/** The child of a YAML node at one path step; map keys match by their string form, as in the JS value. */
+function child(node: unknown, step: string | number): unknown {
+  if (isMap(node)) return node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step))?.value;
+  if (isSeq(node) && typeof step === 'number') return node.items[step];
+  return undefined;
+}
+
+/** Offset of the last non-blank character (0 for a blank text). */
+function lastContentOffset(text: string): number {
+  const m = /\S\s*$/.exec(text);
+  return m ? m.index : 0;
 }
 
 function yamlHint(code: string): string | undefined {

@@ -9,11 +9,26 @@ export function usesOf(module: string, hook: Pick<LoadedHook, 'name' | 'tag'>): 
   return hook.tag === null ? `${module}/${hook.name}` : `${module}/${hook.name}@${hook.tag}`;
 }
 
+// Per thread: a run calls the same hook thousands of times; finding its file is file-system work.
+const resolved = new Map<string, Promise<LoadedHook>>();
+
 /**
  * Finds the hook a `uses:` names. Without `@tag`: the only hook of that name, else the one tagged `latest`.
+ * Successful look-ups are remembered for the life of the thread (a worker lives for one run).
  * @example await resolveHook('sales/fetch@v1', ['hooks']) // → LoadedHook
  */
-export async function resolveHook(raw: string, roots: readonly string[]): Promise<LoadedHook> {
+export function resolveHook(raw: string, roots: readonly string[]): Promise<LoadedHook> {
+  const key = `${raw}\0${roots.join('\0')}`;
+  let hook = resolved.get(key);
+  if (!hook) {
+    hook = findHook(raw, roots);
+    resolved.set(key, hook);
+    hook.catch(() => resolved.delete(key));
+  }
+  return hook;
+}
+
+async function findHook(raw: string, roots: readonly string[]): Promise<LoadedHook> {
   const ref = parseUses(raw);
   const file = resolveModuleFile(ref, roots);
   const hooks = await loadHookModule(file);

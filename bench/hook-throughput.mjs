@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// 10,000 no-op hook stages over 100 jobs (100 jobs × 100 `uses:` stages), store included:
+// stages/s = 10,000 / wall time of the whole `wf run`. Once with a `.mjs` hook, once with a `.ts`
+// hook (run through tsx, no build step). Afterwards the store is read (readonly) to prove every
+// stage was recorded. Target (issue 2): ≥ 10,000 stages/s, median.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { dropCache, measure, REPO, report, requireDist, tempDir, wf, writeTree } from './lib.mjs';
+
+requireDist();
+const Database = createRequire(join(REPO, 'package.json'))('better-sqlite3');
+const JOBS = 100;
+const STAGES = 100;
+const TOTAL = JOBS * STAGES;
+const RUNS = 5;
+
+function pipelineYaml(name, uses) {
+  const lines = [`${name}:`, '  type: Pipeline', '  jobs:'];
+  for (let j = 0; j < JOBS; j++) {
+    lines.push(`    j${j}:`, '      stages:');
+    for (let s = 0; s < STAGES; s++) lines.push(`        - uses: ${uses}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const dir = tempDir();
+writeTree(dir, {
+  'hooks/noop-js.mjs': "export const noop = { name: 'noop', tag: 'v1', with: {}, run: async () => ({}) };\n",
+  'hooks/noop-ts.ts': "export const noop: { name: string; tag: string; with: Record<string, never>; run: () => Promise<Record<string, never>> } = { name: 'noop', tag: 'v1', with: {}, run: async () => ({}) };\n",
+  'conf/hooks-mjs.yml': pipelineYaml('hooks-mjs', 'noop-js/noop@v1'),
+  'conf/hooks-ts.yml': pipelineYaml('hooks-ts', 'noop-ts/noop@v1'),
+});
+
+for (const [name, label] of [['hooks-mjs', '.mjs'], ['hooks-ts', '.ts']]) {
+  // A fresh store per variant so the row count below belongs to this variant's runs only.
+  const state = join(dir, `.wf-${name}`);
+  const run = () => wf(['run', name, '--state', state], { cwd: dir });
+  const s = measure(run, { runs: RUNS, warmups: 1 });
+  // Cold: the compiled-model cache removed first, so the 10,000-stage YAML is parsed again.
+  const cold = measure(run, { runs: 3, warmups: 0, before: () => dropCache(state) });
+  const runs = RUNS + 1 + 3;
+  const db = new Database(join(state, 'wf.db'), { readonly: true });
+  const perRun = db
+    .prepare("SELECT r.id, r.status, COUNT(s.path) AS n FROM runs r LEFT JOIN stages s ON s.run_id = r.id AND s.status = 'success' GROUP BY r.id")
+    .all();
+  db.close();
+  const complete = perRun.filter((r) => r.status === 'success' && r.n === TOTAL).length;
+  report(`wf run ${TOTAL.toLocaleString('en-US')} no-op ${label} hook stages / ${JOBS} jobs`, s, { minRate: 10_000, count: TOTAL });
+  report(`  same, cold model cache`, cold, { minRate: 10_000, count: TOTAL });
+  console.log(`  store: ${complete}/${runs} runs with all ${TOTAL.toLocaleString('en-US')} stages recorded as success (rows per run: ${[...new Set(perRun.map((r) => r.n))].join(', ')})`);
+}
