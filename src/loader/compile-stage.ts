@@ -37,9 +37,12 @@ function compileStage(r: Raw, path: YamlPath, scope: StageScope): Stage | undefi
   const { src, errors } = scope;
   const kindKeys = Object.keys(r).filter((k) => k in KIND_OF_KEY);
   if (kindKeys.length > 1) {
+    // Point at the kind key written last: the one that made the stage ambiguous.
+    const locs = kindKeys.map((k) => src.keyLoc([...path, k]));
+    const last = locs.reduce((a, b) => (b.line > a.line || (b.line === a.line && b.col > a.col) ? b : a));
     errors.push(
       new WfError('E_STAGE_KIND', `a stage has one kind, this one has ${kindKeys.map((k) => `'${k}:'`).join(' and ')}`, {
-        loc: src.keyLoc([...path, kindKeys[1]!]),
+        loc: last,
         hint: 'split it into two stages, one per kind',
       }),
     );

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { closest, didYouMean, WfError, WfErrors } from '../errors/index.js';
 import { onSchema, TEMPLATE_TYPES } from '../model/schema.js';
 import type { OnTemplate, Pipeline, Stage } from '../model/types.js';
-import { planJobs } from '../planner/index.js';
 import { checkExpressions } from './check-expressions.js';
+import { checkNeeds } from './check-needs.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
 import { discoverConf, type ConfFile } from './discover.js';
@@ -86,7 +86,6 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
       if (!fileOf.has(name)) fileOf.set(name, f);
     }
   }
-  if (!options.only || options.only.some((name) => !fileOf.has(name))) unreadable.forEach(report);
 
   const project: Project = { confDir, pipelines: new Map(), ons: new Map(), names, sources: new Map() };
   const wanted = options.only ? new Set<string>() : new Set(names.keys());
@@ -104,13 +103,17 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     return root;
   };
 
+  let missing = false;
   while (queue.length > 0) {
     const name = queue.shift()!;
     if (compiled.has(name)) continue;
     compiled.add(name);
     wanted.add(name);
     const file = fileOf.get(name);
-    if (!file) continue; // unknown names are reported by whoever referenced them
+    if (!file) {
+      missing = true; // reported by whoever referenced it; it may be in a file that did not parse
+      continue;
+    }
     const src = parse(file);
     report(src);
     if (src.errors.length > 0) continue;
@@ -130,6 +133,8 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
       for (const target of triggerTargets(compiledOne.pipeline)) queue.push(target.name);
     }
   }
+
+  if (!options.only || missing) unreadable.forEach(report);
 
   for (const [name, places] of names) {
     if (places.length > 1 && wanted.has(name)) {
@@ -197,37 +202,6 @@ function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: Wf
     }),
   );
   return undefined;
-}
-
-/**
- * Unknown jobs in `needs`, each placed at its entry; then cycles among the known ones (the planner
- * names the cycle path).
- */
-function checkNeeds(pipeline: Pipeline, src: SourceFile): WfError[] {
-  const ids = pipeline.jobs.map((j) => j.id);
-  const known = new Set(ids);
-  const errors: WfError[] = [];
-  for (const job of pipeline.jobs) {
-    const path = [pipeline.name, 'jobs', job.id, 'needs'];
-    const listed = isSeq(src.nodeAt(path));
-    job.needs.forEach((need, i) => {
-      if (known.has(need) || job.needs.indexOf(need) !== i) return;
-      errors.push(
-        new WfError('E_UNKNOWN_NEEDS', `job '${job.id}' needs '${need}', which is not a job of this pipeline`, {
-          loc: src.loc(listed ? [...path, i] : path),
-          hint: didYouMean(need, ids.filter((id) => id !== job.id), 'a job') ?? 'needs: lists the ids of other jobs in this pipeline',
-        }),
-      );
-    });
-  }
-  try {
-    planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs.filter((n) => known.has(n)), loc: j.loc })));
-  } catch (e) {
-    if (e instanceof WfErrors) errors.push(...e.errors);
-    else if (e instanceof WfError) errors.push(e);
-    else throw e;
-  }
-  return errors;
 }
 
 function triggerTargets(pipeline: Pipeline): Array<{ name: string; loc: Stage['loc'] }> {

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, parseJson, readRuns, runWf, tmpProject } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+
+const CONF = `
+history:
+  type: Pipeline
+  params:
+    who: {type: str, default: Ada}
+  jobs:
+    build:
+      stages:
+        - id: greet
+          run: |
+            echo "hello \${{ params.who }}"
+            echo "second line"
+            echo "greeting=hi \${{ params.who }}" >> "$WF_OUTPUT"
+        - echo: "built for \${{ params.who }}"
+      outputs:
+        greeting: \${{ stages.greet.outputs.greeting }}
+    ship:
+      needs: [build]
+      stages:
+        - run: echo "shipping \${{ needs.build.outputs.greeting }}"
+broken:
+  type: Pipeline
+  jobs:
+    only:
+      stages: [{run: 'echo before; exit 7'}]
+`;
+
+interface RunJson {
+  run: { id: string; pipeline: string; status: string; params: Record<string, unknown> };
+  jobs: Array<{ key: string; status: string; outputs: Record<string, unknown> | null; stages: Array<{ name: string; stageId: string | null; kind: string; status: string; outputs: Record<string, unknown> | null }> }>;
+}
+
+describe.concurrent('run history: wf runs and wf logs', () => {
+  let dir: string;
+  let first: string;
+  let second: string;
+
+  beforeAll(async () => {
+    dir = tmpProject({ 'conf/h.yml': CONF });
+    expect((await runWf(['run', 'history'], { cwd: dir })).code).toBe(0);
+    expect((await runWf(['run', 'history', '-p', 'who=Grace'], { cwd: dir })).code).toBe(0);
+    expect((await runWf(['run', 'broken'], { cwd: dir })).code).toBe(1);
+    const runs = readRuns(join(dir, '.wf'));
+    [second, first] = runs.filter((r) => r.run.pipeline === 'history').map((r) => r.run.id) as [string, string];
+  });
+
+  it('wf runs --json lists runs with their jobs, stages and each stage\'s outputs', async () => {
+    const runs = parseJson<RunJson[]>(await runWf(['runs', '--json'], { cwd: dir }));
+    expect(runs.map((r) => r.run.pipeline)).toEqual(['broken', 'history', 'history']);
+    const grace = runs.find((r) => r.run.id === second)!;
+    expect(grace.run).toMatchObject({ status: 'success', params: { who: 'Grace' } });
+    const build = grace.jobs.find((j) => j.key === 'build')!;
+    expect(build.outputs).toEqual({ greeting: 'hi Grace' });
+    expect(build.stages.map((s) => s.status)).toEqual(['success', 'success']);
+    expect(build.stages[0]!.outputs).toMatchObject({ exit_code: 0, greeting: 'hi Grace' });
+    expect(grace.jobs.find((j) => j.key === 'ship')!.stages[0]!.outputs).toMatchObject({ exit_code: 0 });
+  });
+
+  // BUG (src/executor/run-pipeline.ts, 'stage-end' handler): the stage-end write replaces the
+  // stage-start record with `stageId: null, kind: ''`, so `wf runs --json` / `wf logs --json` show
+  // every stage without its id and kind. Repro: wf run hello-world && wf logs last --json → the
+  // stage with `id: shout` has "stageId": null, "kind": "". Expected: stageId 'shout', kind 'run'.
+  it.todo('stages keep their id and kind in the store (executor bug: stageId null, kind "" today)');
+
+  it('wf runs filters by pipeline and status', async () => {
+    const failed = parseJson<RunJson[]>(await runWf(['runs', '--status', 'failed', '--json'], { cwd: dir }));
+    expect(failed.map((r) => r.run.pipeline)).toEqual(['broken']);
+    const mine = parseJson<RunJson[]>(await runWf(['runs', 'history', '--json'], { cwd: dir }));
+    expect(mine.map((r) => r.run.id)).toEqual([second, first]);
+    const table = await runWf(['runs'], { cwd: dir });
+    expect(table.code).toBe(0);
+    for (const id of [first, second]) expect(table.stdout).toContain(id);
+  });
+
+  it('wf logs RUN shows each stage\'s output lines and outputs', async () => {
+    const r = await runWf(['logs', first], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    for (const line of ['hello Ada', 'second line', 'built for Ada', 'shipping hi Ada']) expect(r.stdout).toContain(line);
+    expect(r.stdout).toContain('greeting');
+    expect(r.stdout).not.toContain('Grace');
+  });
+
+  it('wf logs accepts a unique prefix and last; an ambiguous or unknown one is exit 2', async () => {
+    const prefix = await runWf(['logs', first.slice(0, first.length - 2), '--json'], { cwd: dir });
+    expect(parseJson<RunJson>(prefix).run.id).toBe(first);
+    const last = await runWf(['logs', 'last', '--json'], { cwd: dir });
+    expect(parseJson<RunJson>(last).run.pipeline).toBe('broken');
+    const unknown = await runWf(['logs', 'zzzz'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('E_NOT_FOUND');
+    const ambiguous = await runWf(['logs', first.slice(0, 1)], { cwd: dir });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(first);
+  });
+
+  it('wf logs --json carries the log lines of each stage, and the failure of a failed run', async () => {
+    const doc = parseJson<RunJson & { logs: Array<{ jobKey: string; stagePath: string; text: string }> }>(await runWf(['logs', 'last', '--json'], { cwd: dir }));
+    expect(doc.run.status).toBe('failed');
+    expect(doc.logs.map((l) => l.text)).toContain('before');
+    expect(doc.jobs[0]!.stages[0]).toMatchObject({ status: 'failed', outputs: expect.objectContaining({ exit_code: 7 }) });
+  });
+});

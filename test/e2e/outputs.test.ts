@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, jobOf, onlyRun, runWf, stagesOf, tmpProject, type StoredRun } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+
+const HOOK_TS = `
+import { defineHook } from 'wf-runner';
+
+/** Reports the types its inputs arrived with, so a test can see whole-value templates keep theirs. */
+export const kinds = defineHook(
+  { name: 'kinds', tag: 'v1', with: { limit: 'int', tables: 'array', label: { type: 'str', default: 'none' } } },
+  async (args: { limit: unknown; tables: unknown; label: string }, ctx) => {
+    ctx.log('checking kinds');
+    return {
+      limitType: typeof args.limit,
+      limitPlusOne: (args.limit as number) + 1,
+      tablesIsArray: Array.isArray(args.tables),
+      tableCount: (args.tables as unknown[]).length,
+      label: args.label,
+      nested: { first: (args.tables as string[])[0] },
+    };
+  },
+);
+`;
+
+const CONF = `
+outs:
+  type: Pipeline
+  params:
+    limit: {type: int, default: 41}
+    tables: {type: array, default: [orders, refunds, shipments]}
+  jobs:
+    produce:
+      stages:
+        - id: write
+          run: |
+            echo "single=one value" >> "$WF_OUTPUT"
+            { echo "multi<<EOF"; echo "line 1"; echo "line 2"; echo "EOF"; } >> "$WF_OUTPUT"
+        - id: read
+          run: echo "read=[\${{ stages.write.outputs.single }}]" >> "$WF_OUTPUT"
+        - id: kinds
+          uses: tools/kinds@v1
+          with:
+            limit: \${{ params.limit }}
+            tables: \${{ params.tables }}
+            label: "n=\${{ params.limit }}"
+        - id: after-hook
+          run: |
+            echo "from-hook=\${{ stages.kinds.outputs.limitType }}/\${{ stages.kinds.outputs.limitPlusOne }}/\${{ stages.kinds.outputs.nested.first }}" >> "$WF_OUTPUT"
+      outputs:
+        single: \${{ stages.write.outputs.single }}
+        multi: \${{ stages.write.outputs.multi }}
+        count: \${{ stages.kinds.outputs.tableCount }}
+        tables: \${{ params.tables }}
+    consume:
+      needs: [produce]
+      stages:
+        - id: got
+          run: |
+            echo "via-jobs=\${{ jobs.produce.outputs.single }}" >> "$WF_OUTPUT"
+            echo "via-needs=\${{ needs.produce.outputs.single }}" >> "$WF_OUTPUT"
+            { echo "multi<<END"; echo "\${{ needs.produce.outputs.multi }}"; echo "END"; } >> "$WF_OUTPUT"
+        - id: typed
+          uses: tools/kinds@v1
+          with:
+            limit: \${{ needs.produce.outputs.count }}
+            tables: \${{ jobs.produce.outputs.tables }}
+`;
+
+describe('outputs flow between stages and jobs', () => {
+  let dir: string;
+  let run: StoredRun;
+  let stdout: string;
+
+  beforeAll(async () => {
+    dir = tmpProject({ 'conf/outs.yml': CONF, 'hooks/tools.ts': HOOK_TS }, { linkPackage: true });
+    const r = await runWf(['run', 'outs'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    stdout = r.stdout;
+    run = onlyRun(join(dir, '.wf'));
+  });
+
+  const stage = (job: string, id: string) => {
+    const s = stagesOf(run, job).find((x) => x.stageId === id || x.name === id);
+    if (!s) throw new Error(`no stage ${id} in ${job}`);
+    return s;
+  };
+
+  it('$WF_OUTPUT name=value and name<<EOF lines become stage outputs', () => {
+    expect(stage('produce', 'write').outputs).toMatchObject({ single: 'one value', multi: 'line 1\nline 2', exit_code: 0 });
+  });
+
+  it('a later stage reads stages.<id>.outputs', () => {
+    expect(stage('produce', 'read').outputs).toMatchObject({ read: '[one value]' });
+  });
+
+  it('a hook (a .ts file importing wf-runner, no build step) returns outputs a later stage reads', () => {
+    expect(stage('produce', 'kinds').outputs).toEqual({
+      limitType: 'number', limitPlusOne: 42, tablesIsArray: true, tableCount: 3, label: 'n=41', nested: { first: 'orders' },
+    });
+    expect(stage('produce', 'after-hook').outputs).toMatchObject({ 'from-hook': 'number/42/orders' });
+    expect(stdout).toContain('checking kinds');
+  });
+
+  it('job outputs keep their types and reach a dependent job through jobs.<id> and needs.<id>', () => {
+    expect(jobOf(run, 'produce').outputs).toEqual({ single: 'one value', multi: 'line 1\nline 2', count: 3, tables: ['orders', 'refunds', 'shipments'] });
+    expect(stage('consume', 'got').outputs).toMatchObject({ 'via-jobs': 'one value', 'via-needs': 'one value', multi: 'line 1\nline 2' });
+    // Whole-value templates pass a number and a list on unchanged, across the job boundary too.
+    expect(stage('consume', 'typed').outputs).toMatchObject({ limitType: 'number', limitPlusOne: 4, tablesIsArray: true, tableCount: 3 });
+  });
+
+  it('params from -p are coerced to their declared types before whole-value templates use them', async () => {
+    const state = join(dir, 'state-2');
+    const r = await runWf(['run', 'outs', '--state', state, '-p', 'limit=9', '-p', 'tables=a,b'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const second = onlyRun(state);
+    const kinds = stagesOf(second, 'produce').find((s) => s.name === 'kinds' || s.stageId === 'kinds')!;
+    expect(kinds.outputs).toMatchObject({ limitType: 'number', limitPlusOne: 10, tablesIsArray: true, tableCount: 2, nested: { first: 'a' } });
+  });
+});

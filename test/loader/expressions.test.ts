@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { lineCol } from '../helpers/diagnostics.js';
+import { codesAt, inspectFiles } from '../helpers/load-conf.js';
+
+function check(text: string) {
+  const { errors } = inspectFiles({ 'conf/a.yml': text });
+  const at = (needle: string) => {
+    const { line, col } = lineCol(text, needle);
+    return `${line}:${col}`;
+  };
+  return { errors, at };
+}
+
+const pipeline = (body: string) => `p:\n  type: Pipeline\n  params: {name: {type: str, default: x}}\n  jobs:\n${body}`;
+
+describe('expressions checked at load time', () => {
+  it('an unknown param is E_EXPR_REF at the value, with a did-you-mean', () => {
+    const { errors, at } = check(pipeline('    a:\n      stages:\n        - run: echo "${{ params.nmae }}"\n'));
+    expect(codesAt(errors)).toEqual([`E_EXPR_REF@${at('echo "')}`]);
+    expect(errors[0]!.hint).toBe("did you mean 'name'?");
+  });
+
+  it('$<expr> is checked like ${{ expr }}', () => {
+    const { errors } = check(pipeline('    a:\n      stages:\n        - echo: "$<params.nope>"\n'));
+    expect(errors.map((e) => e.code)).toEqual(['E_EXPR_REF']);
+  });
+
+  it('unknown stage ids, jobs outside needs, matrix without a matrix and item outside foreach are E_EXPR_REF', () => {
+    const text = pipeline(`    a:
+      stages:
+        - id: first
+          run: echo
+        - run: echo "\${{ stages.frist.outputs.x }}"
+        - run: echo "\${{ jobs.b.outputs.x }}"
+        - run: echo "\${{ matrix.x }}"
+        - run: echo "\${{ item }}"
+        - run: echo "\${{ run.idd }}"
+    b:
+      stages: [{run: echo}]
+`);
+    const { errors, at } = check(text);
+    const lines = ['stages.frist', 'jobs.b', 'matrix.x', '{ item }', 'run.idd'].map((n) => ['E_EXPR_REF', Number(at(n).split(':')[0])]);
+    expect(errors.map((e) => [e.code, e.loc!.line])).toEqual(lines);
+    expect(errors[0]!.hint).toBe("did you mean 'first'?");
+    for (const e of errors) expect(e.hint).toBeTruthy();
+  });
+
+  it('syntax errors and unknown filters are E_EXPR with a hint', () => {
+    const { errors, at } = check(pipeline('    a:\n      stages:\n        - run: echo "${{ params.name | nofilter }}"\n        - run: echo "${{ params.name == }}"\n        - echo: "${{ params.name"\n'));
+    expect(codesAt(errors)).toEqual([`E_EXPR@${at('echo "${{ params.name |')}`, `E_EXPR@${at('echo "${{ params.name ==')}`, `E_EXPR@${at('"${{ params.name"')}`]);
+    for (const e of errors) expect(e.hint).toBeTruthy();
+  });
+
+  it('valid references pass: needs outputs (transitively), matrix, item in foreach, if without ${{ }}', () => {
+    const { errors } = check(pipeline(`    a:
+      stages: [{id: s, run: echo}]
+      outputs: {x: "\${{ stages.s.outputs.x }}"}
+    b:
+      needs: a
+      stages: [{run: 'echo "\${{ needs.a.outputs.x }}"'}]
+    c:
+      needs: [b]
+      if: params.name == 'x' && jobs.a.outputs.x != ''
+      strategy: {matrix: {n: [1, 2]}}
+      stages:
+        - run: echo "\${{ jobs.a.outputs.x }} \${{ matrix.n }} \${{ run.id }}"
+        - foreach: [1, 2]
+          stages: [{echo: "\${{ item }} \${{ index }}"}]
+`));
+    expect(errors).toEqual([]);
+  });
+});
