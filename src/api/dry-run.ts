@@ -130,7 +130,7 @@ export function formatDryRun(plan: DryRun): string {
     for (const s of job.stages) {
       lines.push(`  ${s.path}. ${s.name} [${s.kind}]${s.if ? `  if ${s.if}` : ''}`);
       if (s.script !== undefined) {
-        for (const [k, v] of Object.entries(s.env ?? {})) lines.push(`     ${k}=${JSON.stringify(v)}`);
+        for (const [k, v] of Object.entries(s.env ?? {})) lines.push(`     ${k}=${shellQuote(v)}`);
         lines.push(`     $ ${s.shell ?? 'bash'} -c`, ...s.script.split('\n').map((l) => `       ${l}`));
       }
       if (s.uses) lines.push(`     uses ${s.uses} with ${JSON.stringify(s.with)}`);
@@ -139,4 +139,9 @@ export function formatDryRun(plan: DryRun): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Single-quoted for display, so a value shown as `WF_E1='$(x)'` stays inert if pasted into a shell. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

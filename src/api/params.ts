@@ -54,7 +54,7 @@ export function resolveParams(pipeline: Pipeline, sources: ParamSources): Resolv
         const shown = spec.type === 'secret' ? '***' : JSON.stringify(raw.value);
         errors.push(new WfError('E_PARAM_TYPE', `param '${name}' (from ${raw.source}) is ${spec.type}, but ${shown} does not fit: ${spec.type === 'secret' ? 'bad value' : coerced.reason}`, {
           loc: spec.loc,
-          hint: spec.type === 'choice' ? `one of: ${(spec.options ?? []).join(', ')}` : `give a ${spec.type} value, e.g. ${example(spec.type)}`,
+          hint: spec.type === 'choice' ? `one of: ${(spec.options ?? []).join(', ')}` : `give ${article(spec.type)} ${spec.type} value, e.g. ${example(spec.type)}`,
         }));
         continue;
       }
@@ -75,6 +75,10 @@ export function resolveParams(pipeline: Pipeline, sources: ParamSources): Resolv
   }
   if (errors.length > 0) throw new WfErrors(errors);
   return { values, masked, secretNames, secretValues };
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
 function example(type: string): string {

@@ -36,7 +36,9 @@ export async function loadPipeline(where: Pick<Locations, 'conf' | 'state'>, nam
   const pipeline = project.pipelines.get(name);
   if (pipeline) return { project, pipeline };
   const isOn = project.ons.has(name);
-  const pipelines = [...project.names.keys()];
+  // The error path may parse all of conf/ to suggest pipelines only (not schedules).
+  const { inspectProject } = await import('../loader/load-project.js');
+  const pipelines = [...inspectProject({ conf }).project.pipelines.keys()];
   throw new WfError('E_UNKNOWN_TEMPLATE', isOn ? `'${name}' is an On schedule, not a pipeline` : `no pipeline named '${name}' in ${conf}`, {
     hint: isOn ? 'run a pipeline whose on: lists this schedule' : (didYouMean(name, pipelines, 'a pipeline') ?? "see 'wf list' for the pipelines there are"),
   });

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { reportError } from './errors.js';
 
@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--dry-run', 'print each stage as it would run (scripts as rendered); run nothing')
     .option('--json', 'print one JSON document with the run, its jobs and stages')
     .addOption(new Option('--max-parallel <n>', 'job instances at once (default: number of cores)').argParser(positiveInt))
-    .addHelpText('after', '\nExamples:\n  wf run hello-world\n  wf run sales-report -p region=eu -p limit=10\n  wf run sales-report --dry-run')
+    .addHelpText('after', '\nExamples:\n  wf run hello-world\n  wf run sales-report -p tables=orders,refunds -p min-amount=10\n  wf run sales-report --dry-run')
     .action(lazy('run', 'cmdRun'));
 
   withLocations(program.command('validate [pipelines...]'))
@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new CommanderError(2, 'wf.invalidNumber', `error: '${value}' is not a positive whole number`);
+    throw new InvalidArgumentError(`'${value}' is not a positive whole number (1, 2, …)`);
   }
   return n;
 }

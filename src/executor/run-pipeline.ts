@@ -41,6 +41,14 @@ interface Instance {
   port?: MessagePort;
   startedAt?: number;
   outputs: Record<string, unknown>;
+  cancelRequested?: boolean;
+}
+
+interface StageStart {
+  name: string;
+  ts: number;
+  id: string | null;
+  kind: string;
 }
 
 interface JobState {
@@ -190,7 +198,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
       params: o.params, secretParams: o.secretParams, matrix: inst.matrix, needs: needsContext(state.job), env: pipelineEnv,
       registry: o.registry, secrets: o.secrets, port: port2,
     };
-    const stageStarts = new Map<string, { name: string; ts: number }>();
+    const stageStarts = new Map<string, StageStart>();
     port1.on('message', (events: WorkerEvent[]) => {
       for (const ev of events) onWorkerEvent(inst, ev, stageStarts);
     });
@@ -200,16 +208,16 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     });
   }
 
-  function onWorkerEvent(inst: Instance, ev: WorkerEvent, starts: Map<string, { name: string; ts: number }>): void {
+  function onWorkerEvent(inst: Instance, ev: WorkerEvent, starts: Map<string, StageStart>): void {
     switch (ev.t) {
       case 'stage-start':
-        starts.set(ev.path, { name: ev.name, ts: ev.ts });
+        starts.set(ev.path, { name: ev.name, ts: ev.ts, id: ev.id, kind: ev.kind });
         writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: ev.id, name: ev.name, kind: ev.kind, status: 'running', startedAt: new Date(ev.ts).toISOString(), endedAt: null, outputs: null, error: null } });
         emit({ type: 'stage-start', jobKey: inst.key, path: ev.path, name: ev.name, kind: ev.kind, ts: ev.ts });
         return;
       case 'stage-end': {
         const start = starts.get(ev.path);
-        writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: null, name: start?.name ?? ev.path, kind: '', status: ev.status, startedAt: start ? new Date(start.ts).toISOString() : null, endedAt: new Date(ev.ts).toISOString(), outputs: ev.outputs, error: ev.error } });
+        writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: start?.id ?? null, name: start?.name ?? ev.path, kind: start?.kind ?? '', status: ev.status, startedAt: start ? new Date(start.ts).toISOString() : null, endedAt: new Date(ev.ts).toISOString(), outputs: ev.outputs, error: ev.error } });
         emit({ type: 'stage-end', jobKey: inst.key, path: ev.path, name: start?.name ?? ev.path, status: ev.status, error: ev.error, outputs: ev.outputs, ts: ev.ts, durationMs: start ? ev.ts - start.ts : 0 });
         return;
       }
@@ -218,7 +226,9 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
         emit({ type: 'log', jobKey: inst.key, path: ev.path, stream: ev.stream, text: ev.text, ts: ev.ts });
         return;
       case 'spawn':
-        host.spawn(inst.key, ev.id, ev.request, inst.port!);
+        // A cancel may cross a spawn request in flight: refuse it rather than start a process.
+        if (inst.cancelRequested) inst.port!.postMessage({ t: 'proc-exit', id: ev.id, code: null, signal: 'SIGTERM' } satisfies MainMessage);
+        else host.spawn(inst.key, ev.id, ev.request, inst.port!);
         return;
       case 'job-end':
         onInstanceDone(inst, ev.result);
@@ -261,6 +271,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
         if (i >= 0) ready.splice(i, 1);
         recordJob(x.key, x.jobId, { matrix: x.matrix, status: 'cancelled', endedAt: now() });
       } else if (x.status === 'running') {
+        x.cancelRequested = true;
         x.port?.postMessage({ t: 'cancel' } satisfies MainMessage);
         host.kill(x.key);
       }

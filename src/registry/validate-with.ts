@@ -52,7 +52,12 @@ export function validateWith(
     }
     const coerced = coerceValue(spec, given, 'data');
     if (coerced.ok) value[key] = coerced.value;
-    else problems.push({ key, message: `input '${key}': ${coerced.reason}` });
+    else problems.push({ key, message: `input '${key}': ${coerced.reason}`, hint: inputHint(key, spec) });
   }
   return { value, problems };
+}
+
+function inputHint(key: string, spec: LoadedHook['inputs'][string]): string {
+  if (spec.type === 'choice') return `'${key}' takes one of: ${(spec.options ?? []).map(String).join(', ')}`;
+  return `'${key}' takes ${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}${spec.desc ? ` (${spec.desc})` : ''}`;
 }

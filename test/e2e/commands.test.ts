@@ -116,9 +116,16 @@ describe.concurrent('inspection commands', () => {
     });
   });
 
-  // BUG (src/cli/main.ts): `wf run --help` shows the example `wf run sales-report -p region=eu
-  // -p limit=10`, but sales-report has neither param: copying it gives exit 2 E_PARAM_UNKNOWN.
-  it.todo('the examples in --help run as shown (wf run --help example uses params sales-report lacks)');
+  it('the wf run --help examples run as shown', async () => {
+    const help = await runWf(['run', '--help'], { cwd: REPO });
+    const examples = help.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('wf run '));
+    expect(examples.length).toBeGreaterThan(1);
+    for (const example of examples) {
+      const args = example.split(/\s+/).slice(1);
+      const r = await runWf([...args, '--dry-run'], { cwd: REPO });
+      expect(r.code, `${example}\n${r.stderr}`).toBe(0);
+    }
+  });
 
   it('--json output is one JSON document and nothing else on stdout', async () => {
     const state = `${dir}/.wf-json`;

@@ -89,11 +89,12 @@ describe.concurrent('definition errors: exit 2, code, file:line:col, a hint, no 
     }
   });
 
-  // BUG (src/registry/validate-with.ts): `with: {limit: lots}` for an int input is reported as
-  // conf/hooks.yml:31:33 E_HOOK_WITH "input 'limit': expected an int, got 'lots'" with no hint line.
-  // Expected: a hint (e.g. "write a whole number, e.g. 10"). Enable once fixed:
-  //   expectDiagnostic(diags, { pipeline: 'bad-with', code: 'E_HOOK_WITH', file: 'conf/hooks.yml', at: 'lots', mentions: ['limit', 'int', 'lots'] })
-  it.todo('bad with: a wrong-typed input has a hint (registry bug: no hint today)');
+  it('bad with: a wrong-typed input has a hint naming the type', async () => {
+    const r = refused(await runWf(['validate', 'bad-with'], { cwd: DIR }));
+    const typed = r.find((d) => d.code === 'E_HOOK_WITH' && d.message.includes("'lots'"));
+    expect(typed, JSON.stringify(r)).toBeDefined();
+    expect(typed!.hint).toMatch(/limit.*int/);
+  });
 
   it('wf validate --json prints the same problems as JSON and nothing else', async () => {
     const r = await runWf(['validate', '--json'], { cwd: DIR });

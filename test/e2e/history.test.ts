@@ -62,11 +62,11 @@ describe.concurrent('run history: wf runs and wf logs', () => {
     expect(grace.jobs.find((j) => j.key === 'ship')!.stages[0]!.outputs).toMatchObject({ exit_code: 0 });
   });
 
-  // BUG (src/executor/run-pipeline.ts, 'stage-end' handler): the stage-end write replaces the
-  // stage-start record with `stageId: null, kind: ''`, so `wf runs --json` / `wf logs --json` show
-  // every stage without its id and kind. Repro: wf run hello-world && wf logs last --json → the
-  // stage with `id: shout` has "stageId": null, "kind": "". Expected: stageId 'shout', kind 'run'.
-  it.todo('stages keep their id and kind in the store (executor bug: stageId null, kind "" today)');
+  it('stages keep their id and kind in the store', async () => {
+    const logs = parseJson<RunJson>(await runWf(['logs', second, '--json'], { cwd: dir }));
+    const build = logs.jobs.find((j) => j.key === 'build')!;
+    expect(build.stages.map((s) => [s.stageId, s.kind])).toEqual([['greet', 'run'], [null, 'echo']]);
+  });
 
   it('wf runs filters by pipeline and status', async () => {
     const failed = parseJson<RunJson[]>(await runWf(['runs', '--status', 'failed', '--json'], { cwd: dir }));

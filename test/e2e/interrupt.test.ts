@@ -84,11 +84,24 @@ describe('Ctrl-C', () => {
     }
   });
 
-  // BUG (src/executor): a Ctrl-C that arrives while a job instance is still being dispatched (its
-  // stage has not spawned yet) does not cancel it: the stage starts after "cancelling…" and runs to
-  // its end. Repro: two independent jobs each `run: sleep 30`, `wf run P --max-parallel 2`, SIGINT
-  // 0-20 ms after the first job's stage has started → wf prints "cancelling", cancels the first job,
-  // then starts the second job's `sleep 30` and exits only after 30 s.
-  // Expected: exit 130 at once, the late job recorded cancelled, its stage never started.
-  it.todo('a Ctrl-C that lands while a job is starting still cancels it (executor race today)');
+  // Regression: a Ctrl-C landing while a job instance was still being dispatched let its stage
+  // start afterwards and run to its end.
+  it('a Ctrl-C that lands while a job is starting still cancels it', async () => {
+    const dir = tmpProject({ 'conf/long.yml': CONF });
+    const { child, done } = startWf(['run', 'long', '--max-parallel', '2'], { cwd: dir });
+    const first = [join(dir, 'child.pid'), join(dir, 'other.pid')];
+    expect(await waitFor(() => first.some((f) => existsSync(f)), 15_000)).toBe(true);
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stdout + r.stderr).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    const pids = first.filter((f) => existsSync(f)).map((f) => Number(readFileSync(f, 'utf8').trim())).filter((n) => n > 0);
+    try {
+      expect(await waitFor(() => !pids.some(alive), 2_000)).toBe(true);
+      expect(onlyRun(join(dir, '.wf')).run.status).toBe('cancelled');
+    } finally {
+      for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
 });

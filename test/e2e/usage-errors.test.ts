@@ -67,11 +67,11 @@ describe.concurrent('unknown templates', () => {
     expect(d.hint).toContain("did you mean 'unknown-key'");
   });
 
-  // BUG (src/api/run.ts loadPipeline): with nothing close, the hint lists every template name as
-  // "expected a pipeline: …", On schedules included. Repro: in test/fixtures/e2e/user-errors,
-  // `wf run nosuch` → hint "expected a pipeline: 'unknown-needs', …, 'nightly', 'every-61-min', …".
-  // Expected: only Pipeline names (or "see 'wf list'").
-  it.todo('the hint for an unknown pipeline lists pipelines only (api bug: On schedules listed today)');
+  it('the hint for an unknown pipeline lists pipelines only, not schedules', async () => {
+    const d = await refusedWith(['run', 'nosuch'], 'E_UNKNOWN_TEMPLATE');
+    expect(d.hint).not.toContain('nightly');
+    expect(d.hint).not.toContain('every-61-min');
+  });
 
   it('wf run of an On schedule says it is not a pipeline', async () => {
     const d = await refusedWith(['run', 'nightly'], 'E_UNKNOWN_TEMPLATE');
@@ -105,10 +105,13 @@ describe.concurrent('command-line usage', () => {
     }
   });
 
-  // BUG (src/cli/main.ts positiveInt): `wf run typed -p count=1 --max-parallel zero` (and `wf runs -n 0`)
-  // exits 2 with an EMPTY stderr: the CommanderError thrown from the arg parser is never printed.
-  // Expected: "error: 'zero' is not a positive whole number" (commander's InvalidArgumentError prints it).
-  it.todo('--max-parallel zero explains itself (CLI bug: silent exit 2 today)');
+  it('--max-parallel zero and runs -n 0 explain themselves', async () => {
+    for (const args of [['run', 'typed', '-p', 'count=1', '--max-parallel', 'zero'], ['runs', '-n', '0']]) {
+      const r = await runWf(args, { cwd: DIR });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/not a positive whole number/);
+    }
+  });
 
   it('a params file that cannot be read is a usage error', async () => {
     const d = await refusedWith(['run', 'typed', '--params-file', 'nope.json'], 'E_USAGE');

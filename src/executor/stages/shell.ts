@@ -14,6 +14,7 @@ const STDOUT_TAIL = 8 * 1024;
 export const runShell: StageRunner = async (run) => {
   const { stage, ctx, render, task, signal } = run;
   if (stage.kind !== 'run') throw new TypeError('not a run stage');
+  if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), {}, true);
   const { script, env: exprEnv } = renderShell(stage.run, ctx, render);
   const outputFile = join(tmpdir(), `wf-output-${task.runId}-${randomBytes(6).toString('hex')}`);
   writeFileSync(outputFile, '');
