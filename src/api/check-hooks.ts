@@ -1,5 +1,6 @@
 import { WfError } from '../errors/index.js';
-import type { Pipeline, Stage, UsesStage } from '../model/types.js';
+import type { Pipeline, UsesStage } from '../model/types.js';
+import { pipelineStages } from '../model/walk-stages.js';
 import { parseUses, resolveModuleFile, validateWith, type HookInputSpec, type LoadedHook } from '../registry/index.js';
 import type { SerializedWfError } from '../errors/index.js';
 
@@ -7,18 +8,7 @@ export type HookInputs = Record<string, { inputs: Record<string, unknown> } | { 
 
 /** Every `uses:` stage of a pipeline, nested ones included. */
 export function usesStages(pipeline: Pipeline): UsesStage[] {
-  const out: UsesStage[] = [];
-  const visit = (stages: Stage[]): void => {
-    for (const s of stages) {
-      if (s.kind === 'uses') out.push(s);
-      else if (s.kind === 'foreach' || s.kind === 'until') visit(s.stages);
-      else if (s.kind === 'parallel') Object.values(s.branches).forEach(visit);
-      else if (s.kind === 'case') s.match.forEach((m) => visit(m.stages));
-    }
-  };
-  for (const job of pipeline.jobs) visit(job.stages);
-  if (pipeline.onFailure) visit(pipeline.onFailure.stages);
-  return out;
+  return [...pipelineStages(pipeline)].filter((s): s is UsesStage => s.kind === 'uses');
 }
 
 /**

@@ -3,6 +3,7 @@ import { isMap, isScalar } from 'yaml';
 import { closest, didYouMean, WfError, WfErrors } from '../errors/index.js';
 import { onSchema, TEMPLATE_TYPES } from '../model/schema.js';
 import type { OnTemplate, Pipeline, Stage } from '../model/types.js';
+import { pipelineStages } from '../model/walk-stages.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkNeeds } from './check-needs.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
@@ -205,18 +206,7 @@ function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: Wf
 }
 
 function triggerTargets(pipeline: Pipeline): Array<{ name: string; loc: Stage['loc'] }> {
-  const out: Array<{ name: string; loc: Stage['loc'] }> = [];
-  const visit = (stages: Stage[]): void => {
-    for (const s of stages) {
-      if (s.kind === 'trigger') out.push({ name: s.trigger, loc: s.loc });
-      if (s.kind === 'foreach' || s.kind === 'until') visit(s.stages);
-      if (s.kind === 'parallel') Object.values(s.branches).forEach(visit);
-      if (s.kind === 'case') s.match.forEach((m) => visit(m.stages));
-    }
-  };
-  for (const job of pipeline.jobs) visit(job.stages);
-  if (pipeline.onFailure) visit(pipeline.onFailure.stages);
-  return out;
+  return [...pipelineStages(pipeline)].flatMap((s) => (s.kind === 'trigger' ? [{ name: s.trigger, loc: s.loc }] : []));
 }
 
 function namesFromDoc(src: SourceFile): Array<{ name: string; line: number }> {
