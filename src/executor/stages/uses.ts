@@ -2,11 +2,14 @@ import { WfError } from '../../errors/index.js';
 import { renderDeep } from '../../template/index.js';
 import type { StageRunner } from '../stage-context.js';
 
+// Loaded on first use, once: a worker that only runs shell stages never pays for the registry, and
+// a dynamic import per stage would go through every loader hook (tsx's, once a .ts hook is loaded).
+let registry: Promise<typeof import('../../registry/index.js')> | undefined;
+
 /** Calls a registry hook in this worker; its returned object becomes the stage's outputs. */
 export const runUses: StageRunner = async ({ stage, ctx, render, task, path, signal, log }) => {
   if (stage.kind !== 'uses') throw new TypeError('not a uses stage');
-  // Loaded on first use: a worker that only runs shell stages never pays for the registry.
-  const { resolveHook, validateWith } = await import('../../registry/index.js');
+  const { resolveHook, validateWith } = await (registry ??= import('../../registry/index.js'));
   const hook = await resolveHook(stage.uses, task.registry).catch((e: unknown) => {
     throw e instanceof WfError ? e.at(stage.loc) : e;
   });
