@@ -39,7 +39,7 @@ export function renderGraph(p: Pipeline, format: GraphFormat): string {
   const lines = [`${p.name}`];
   for (let d = 0; d <= maxDepth; d++) {
     const here = ids.filter((id) => depth.get(id) === d);
-    lines.push(`${d === 0 ? '┌' : '├'}─ stage ${d}`);
+    lines.push(`${d === 0 ? '┌' : '├'}─ level ${d}`);
     for (const id of here) {
       const needs = p.jobs.find((j) => j.id === id)!.needs;
       lines.push(`│   ${label(p, id)}${needs.length ? `  ◀── ${needs.join(', ')}` : ''}`);
