@@ -1,8 +1,9 @@
 import { WfErrors } from '../errors/index.js';
 import { makeMasker, maskDeep } from '../executor/mask.js';
-import { paramEnvName, renderEnv } from '../executor/render-env.js';
+import { renderEnv } from '../executor/render-env.js';
 import type { Stage } from '../model/types.js';
-import { expandMatrix, instanceKey, planJobs } from '../planner/index.js';
+import { planJobs } from '../planner/index.js';
+import { jobCells, type JobCell } from '../executor/job-cells.js';
 import { collectRefs, compileCached, hasTemplate, renderDeep, renderShell, toText, type ExprContext } from '../template/index.js';
 import { checkHooks, loadInputsInProcess } from './check-hooks.js';
 import type { Locations } from './options.js';
@@ -23,6 +24,8 @@ export interface DryStage {
   text?: string;
   /** Values that depend on earlier stages or jobs are only known at run time. */
   runtime?: string[];
+  /** Why this stage would fail before it starts. */
+  error?: string;
 }
 
 export interface DryJob {
@@ -53,23 +56,21 @@ export async function dryRun(o: Locations & { pipeline: string; params?: Pick<Pa
   for (const id of plan.order) {
     const job = pipeline.jobs.find((j) => j.id === id)!;
     const ctx: ExprContext = { params: params.values, env: { ...(process.env as Record<string, string>), ...env }, run, jobs: {}, stages: {} };
-    let cells: Array<Record<string, unknown> | null> = [null];
+    let cells: JobCell[] = [{ key: job.id, matrix: null, shown: null }];
     if (job.matrix) {
       try {
-        const m = job.matrix;
-        cells = expandMatrix({ axes: renderDeep(m.axes, ctx) as Record<string, unknown[]>, include: renderDeep(m.include, ctx) as Record<string, unknown>[], exclude: renderDeep(m.exclude, ctx) as Record<string, unknown>[] });
+        cells = jobCells(job, ctx, mask);
       } catch {
-        cells = [null]; // depends on other jobs' outputs: shown once, unexpanded
+        cells = [{ key: job.id, matrix: null, shown: null }]; // depends on other jobs' outputs: shown once, unexpanded
       }
     }
-    const axes = cells[0] ? Object.keys(cells[0]) : [];
     for (const cell of cells) {
-      const cellCtx = { ...ctx, matrix: cell ?? {} };
+      const cellCtx = { ...ctx, matrix: cell.matrix ?? {} };
       jobs.push({
-        key: cell ? instanceKey(job.id, cell, axes) : job.id,
+        key: cell.key,
         needs: job.needs,
         if: typeof job.if === 'string' ? job.if : undefined,
-        matrix: cell,
+        matrix: cell.shown,
         stages: job.stages.map((s, i) => maskDeep(dryStage(s, String(i), cellCtx), mask)),
       });
     }
@@ -90,8 +91,13 @@ function dryStage(stage: Stage, path: string, ctx: ExprContext): DryStage {
   };
   switch (stage.kind) {
     case 'run': {
-      const { script, env } = safe(() => renderShell(stage.run, ctx), { script: stage.run, env: {} });
-      return { ...base, shell: stage.shell, script, env: { ...env, ...safe(() => renderEnv(stage.env, ctx), {}) } };
+      try {
+        const { script, env } = renderShell(stage.run, ctx);
+        return { ...base, shell: stage.shell, script, env: { ...env, ...safe(() => renderEnv(stage.env, ctx), {}) } };
+      } catch (e) {
+        // Shown, not hidden: this stage would fail the same way when run.
+        return { ...base, shell: stage.shell, script: stage.run, error: e instanceof Error ? e.message : String(e) };
+      }
     }
     case 'uses':
       return { ...base, uses: stage.uses, with: safe(() => renderDeep(stage.with, ctx), stage.with) };
@@ -136,6 +142,7 @@ export function formatDryRun(plan: DryRun): string {
       if (s.uses) lines.push(`     uses ${s.uses} with ${JSON.stringify(s.with)}`);
       if (s.text !== undefined) lines.push(`     echo ${s.text}`);
       if (s.runtime) lines.push(`     (known at run time: ${s.runtime.join(', ')})`);
+      if (s.error) lines.push(`     would fail: ${s.error}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import { didYouMean, WfError, WfErrors } from '../errors/index.js';
 import type { Pipeline } from '../model/types.js';
 import { coerceValue, resolveDefault } from '../model/value-types.js';
-import { paramEnvName } from '../executor/render-env.js';
+import { paramEnvName } from '../model/param-env.js';
 
 export interface ParamSources {
   /** `-p k=v` values: strings, coerced to the declared type. */

@@ -20,13 +20,13 @@ export const errorStyle: Styler = {
 };
 
 export const STATUS_ICON: Record<string, string> = {
-  success: '✓', failed: '✗', skipped: '○', cancelled: '⊘', interrupted: '!', running: '▶', pending: '·', paused: '‖',
+  success: '✓', failed: '✗', upstream_failed: '↑', skipped: '○', cancelled: '⊘', interrupted: '!', running: '▶', pending: '·', paused: '‖',
 };
 
 export function statusColor(c: ChalkInstance, status: string): (t: string) => string {
   switch (status) {
     case 'success': return c.green;
-    case 'failed': case 'interrupted': return c.red;
+    case 'failed': case 'interrupted': case 'upstream_failed': return c.red;
     case 'cancelled': case 'paused': return c.yellow;
     case 'running': return c.cyan;
     default: return c.dim;

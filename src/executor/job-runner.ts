@@ -2,10 +2,11 @@ import { WfError } from '../errors/index.js';
 import type { Stage } from '../model/types.js';
 import type { NodeStatus } from '../store/types.js';
 import { renderDeep, toText, truthy, type ExprContext, type RenderOptions } from '../template/index.js';
-import { maskDeep } from './mask.js';
+import { maskDeep, maskError } from './mask.js';
 import type { JobResult, JobTask, WorkerEvent } from './protocol.js';
 import type { SpawnFn } from './remote-spawn.js';
-import { paramEnvName, renderEnv } from './render-env.js';
+import { paramEnvName } from '../model/param-env.js';
+import { renderEnv } from './render-env.js';
 import { StageFailure, type StageRun } from './stage-context.js';
 import { STAGE_RUNNERS } from './stages/index.js';
 
@@ -44,16 +45,16 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
       const path = String(i);
       const render: RenderOptions = { status: io.signal.aborted ? 'cancelled' : failed ? 'failure' : 'success' };
       io.emit({ t: 'stage-start', path, id: stage.id, name: io.mask(stageName(stage, ctx)), kind: stage.kind, ts: Date.now() });
-      if (io.signal.aborted || !shouldRun(stage, ctx, render, failed)) {
-        io.emit({ t: 'stage-end', path, status: io.signal.aborted ? 'cancelled' : 'skipped', outputs: null, error: null, ts: Date.now() });
+      if (io.signal.aborted) {
+        io.emit({ t: 'stage-end', path, status: 'cancelled', outputs: null, error: null, ts: Date.now() });
         continue;
       }
-      const outcome = await runStage({ task, stage, path, ctx, render, baseEnv, signal: io.signal, emit: io.emit, spawn: io.spawn, log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: Date.now() }) });
+      const outcome = await runStage({ task, stage, path, ctx, render, baseEnv, signal: io.signal, emit: io.emit, spawn: io.spawn, log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: Date.now() }) }, failed);
       const outputs = maskDeep(outcome.outputs, io.mask);
       if (stage.id) stages[stage.id] = { outputs, status: outcome.status } as { outputs: Record<string, unknown> };
-      const stageError = outcome.error ? { ...outcome.error.toJSON(), message: io.mask(outcome.error.message) } : null;
+      const stageError = outcome.error ? maskError(outcome.error.toJSON(), io.mask) : null;
       io.emit({ t: 'stage-end', path, status: outcome.status, outputs, error: stageError, ts: Date.now() });
-      if (outcome.status === 'failed' && !truthy(renderDeep(stage.continueOnError, ctx, render))) {
+      if (outcome.status === 'failed' && !outcome.tolerated) {
         failed = true;
         error ??= stageError;
       }
@@ -64,21 +65,42 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     return { status: 'success', outputs, error: null };
   } catch (e) {
     const err = e instanceof WfError ? e.at(job.loc) : new WfError('E_INTERNAL', String((e as Error)?.message ?? e), { loc: job.loc });
-    return { status: 'failed', outputs: {}, error: { ...err.toJSON(), message: io.mask(err.message) } };
+    return { status: 'failed', outputs: {}, error: maskError(err.toJSON(), io.mask) };
   }
 }
 
-async function runStage(run: StageRun): Promise<{ status: NodeStatus; outputs: Record<string, unknown>; error: WfError | null }> {
+interface StageOutcome {
+  status: NodeStatus;
+  outputs: Record<string, unknown>;
+  error: WfError | null;
+  /** A failure that `continue-on-error` lets the job go on from. */
+  tolerated: boolean;
+}
+
+/**
+ * Runs one stage: its `if`, its body and its `continue-on-error`. Anything that goes wrong here,
+ * an expression included, is this stage's failure at this stage's place.
+ */
+async function runStage(run: StageRun, jobFailed: boolean): Promise<StageOutcome> {
+  const { stage, ctx, render } = run;
+  let outcome: StageOutcome;
   try {
-    const outputs = await STAGE_RUNNERS[run.stage.kind](run);
-    return { status: 'success', outputs, error: null };
+    if (!shouldRun(stage, ctx, render, jobFailed)) return { status: 'skipped', outputs: {}, error: null, tolerated: false };
+    const outputs = await STAGE_RUNNERS[stage.kind](run);
+    return { status: 'success', outputs, error: null, tolerated: false };
   } catch (e) {
-    if (e instanceof StageFailure) return { status: e.cancelled ? 'cancelled' : 'failed', outputs: e.outputs, error: e.error };
-    if (e instanceof WfError) return { status: 'failed', outputs: {}, error: e.at(run.stage.loc) };
+    if (e instanceof StageFailure) outcome = { status: e.cancelled ? 'cancelled' : 'failed', outputs: e.outputs, error: e.error, tolerated: false };
     // A hook that throws its own error: the stage fails with the hook's message, not a crash.
-    const message = e instanceof Error ? e.message : String(e);
-    return { status: 'failed', outputs: {}, error: new WfError('E_STAGE', message, { loc: run.stage.loc }) };
+    else outcome = { status: 'failed', outputs: {}, error: e instanceof WfError ? e.at(stage.loc) : new WfError('E_STAGE', e instanceof Error ? e.message : String(e), { loc: stage.loc }), tolerated: false };
   }
+  if (outcome.status === 'failed') {
+    try {
+      outcome.tolerated = truthy(renderDeep(stage.continueOnError, ctx, render));
+    } catch {
+      outcome.tolerated = false; // a broken continue-on-error does not hide the failure
+    }
+  }
+  return outcome;
 }
 
 const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/;

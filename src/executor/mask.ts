@@ -20,3 +20,8 @@ export function maskDeep<T>(value: T, mask: (text: string) => string): T {
   }
   return value;
 }
+
+/** A serialised error with secrets masked in every field (message, hint, location text). */
+export function maskError<E>(error: E, mask: (text: string) => string): E {
+  return maskDeep(error, mask);
+}

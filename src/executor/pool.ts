@@ -4,7 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { InspectResult, WorkerTask } from './protocol.js';
 
 export interface WorkerPool {
-  run(task: WorkerTask, transferList?: MessagePort[]): Promise<InspectResult | null>;
+  run(task: WorkerTask, transferList?: MessagePort[], signal?: AbortSignal): Promise<InspectResult | null>;
   readonly maxThreads: number;
   close(): Promise<void>;
 }
@@ -24,7 +24,7 @@ export function createPool(maxThreads = defaultParallelism(), minThreads = 1): W
   });
   return {
     maxThreads,
-    run: (task, transferList) => pool.run(task, { transferList: transferList as never }) as Promise<InspectResult | null>,
+    run: (task, transferList, signal) => pool.run(task, { transferList: transferList as never, signal }) as Promise<InspectResult | null>,
     close: () => pool.destroy(),
   };
 }

@@ -13,8 +13,15 @@ export class ProcessHost {
 
   spawn(owner: string, id: number, request: SpawnRequest, port: MessagePort): void {
     const send = (m: MainMessage) => port.postMessage(m);
-    // detached: the script and everything it starts share one process group we can kill as a whole.
-    const child = spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let child: ChildProcess;
+    try {
+      // detached: the script and everything it starts share one process group we can kill as a whole.
+      child = spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
+      send({ t: 'proc-exit', id, code: null, signal: null, error: (e as Error).message });
+      return;
+    }
     const set = this.byOwner.get(owner) ?? new Set();
     this.byOwner.set(owner, set);
     set.add(child);

@@ -6,8 +6,3 @@ export function renderEnv(env: Record<string, unknown>, ctx: ExprContext, opts?:
   for (const [k, v] of Object.entries(env)) out[k] = toText(renderDeep(v, ctx, opts));
   return out;
 }
-
-/** `run-date` → `WF_PARAM_RUN_DATE`. */
-export function paramEnvName(name: string): string {
-  return `WF_PARAM_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
-}

@@ -1,10 +1,11 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { WfError, type SerializedWfError } from '../errors/index.js';
 import type { Job, Pipeline } from '../model/types.js';
-import { expandMatrix, instanceKey, planJobs, type Plan } from '../planner/index.js';
+import { planJobs, type Plan } from '../planner/index.js';
 import type { JobRecord, NodeStatus, RunRecord, RunTrigger, Store } from '../store/types.js';
 import { renderDeep, truthy, type ExprContext } from '../template/index.js';
-import { makeMasker, maskDeep } from './mask.js';
+import { jobCells } from './job-cells.js';
+import { makeMasker, maskError } from './mask.js';
 import { ProcessHost } from './process-host.js';
 import type { WorkerPool } from './pool.js';
 import type { JobResult, JobTask, MainMessage, WorkerEvent } from './protocol.js';
@@ -36,6 +37,9 @@ interface Instance {
   key: string;
   jobId: string;
   matrix: Record<string, unknown> | null;
+  /** The cell with secrets masked, for records and events. */
+  shown: Record<string, unknown> | null;
+  abort?: AbortController;
   index: number;
   status: NodeStatus;
   port?: MessagePort;
@@ -58,7 +62,12 @@ interface JobState {
   instances: Instance[];
   outputs: Record<string, unknown>;
   startedAt: number;
+  /** `continue-on-error`, rendered when the job starts: a failure then counts as success downstream. */
+  tolerated: boolean;
 }
+
+/** After Ctrl-C, how long a job may take to stop (a hook that ignores its signal) before its worker is ended. */
+const CANCEL_GRACE_MS = 3000;
 
 /**
  * Runs a pipeline's DAG with a ready queue: a job instance is dispatched the moment everything it
@@ -79,7 +88,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
   emit({ type: 'run-start', run });
 
   const plan: Plan = planJobs(pipeline.jobs.map((j) => ({ id: j.id, needs: j.needs, loc: j.loc })));
-  const jobs = new Map<string, JobState>(pipeline.jobs.map((job) => [job.id, { job, status: 'waiting', result: 'pending', instances: [], outputs: {}, startedAt: 0 }]));
+  const jobs = new Map<string, JobState>(pipeline.jobs.map((job) => [job.id, { job, status: 'waiting', result: 'pending', instances: [], outputs: {}, startedAt: 0, tolerated: false }]));
   const ready: Instance[] = [];
   const inFlight = new Set<Instance>();
   const jobRecords = new Map<string, JobRecord>();
@@ -90,12 +99,34 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
   const baseCtx = (): ExprContext => ({ params: o.params, env: envCtx, run: runCtx });
 
   const host = new ProcessHost();
-  // A forced exit (second Ctrl-C) must not leave process groups behind.
-  const killOnExit = () => host.killNow();
+  // A forced exit (second Ctrl-C) leaves no process group behind and the run recorded as cancelled.
+  const killOnExit = () => {
+    host.killNow();
+    try {
+      for (const rec of jobRecords.values()) if (rec.status === 'running' || rec.status === 'pending') recordJob(rec.key, rec.jobId, { status: 'cancelled', endedAt: now() });
+      writer.push({ op: 'run-update', id: run.id, patch: { status: 'cancelled', endedAt: now(), pid: null } });
+      writer.flush();
+    } catch {
+      // exiting anyway: the next start marks the run interrupted
+    }
+  };
   process.on('exit', killOnExit);
 
   let wake: () => void = () => {};
   const settled = new Promise<void>((resolve) => (wake = resolve));
+  // Worker messages and timers call in from outside the awaited flow: a throw there ends the run here.
+  let fatal: unknown;
+  const guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A): void => {
+    try {
+      fn(...args);
+    } catch (e) {
+      fatal ??= e;
+      wake();
+    }
+  };
+  writer.onError = guard((e: unknown) => {
+    throw e;
+  });
 
   const recordJob = (key: string, jobId: string, patch: Partial<JobRecord>) => {
     const rec: JobRecord = { ...(jobRecords.get(key) ?? { runId: run.id, key, jobId, matrix: null, status: 'pending', startedAt: null, endedAt: null, outputs: null, error: null }), ...patch };
@@ -129,7 +160,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     return needs;
   };
 
-  const effective = (s: JobState): NodeStatus => (s.result === 'failed' && truthy(s.job.continueOnError) ? 'success' : s.result);
+  const effective = (s: JobState): NodeStatus => (s.result === 'failed' && s.tolerated ? 'success' : s.result);
 
   function maybeStart(state: JobState): void {
     if (state.status !== 'waiting') return;
@@ -139,32 +170,28 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     state.status = 'running';
     if (cancelled) return finishJob(state, 'cancelled', null);
     const statuses = upstream.map(effective);
-    if (!triggerRuleMet(job.triggerRule, statuses)) return finishJob(state, 'skipped', null, `trigger rule ${job.triggerRule} not met`);
-    const needs = needsContext(job);
-    const ctx: ExprContext = { ...baseCtx(), jobs: needs };
-    let cells: Array<Record<string, unknown> | null>;
+    if (!triggerRuleMet(job.triggerRule, statuses)) {
+      const upstreamFailed = statuses.some((x) => x === 'failed' || x === 'upstream_failed');
+      return finishJob(state, upstreamFailed ? 'upstream_failed' : 'skipped', null, `trigger rule ${job.triggerRule} not met`);
+    }
+    const ctx: ExprContext = { ...baseCtx(), jobs: needsContext(job) };
+    let cells;
     try {
       if (job.if !== null && job.if !== undefined) {
-        const status = statuses.every((s) => s === 'success' || s === 'skipped') ? 'success' : 'failure';
+        const status = statuses.every((x) => x === 'success' || x === 'skipped') ? 'success' : 'failure';
         if (!truthy(renderDeep(job.if, ctx, { status }))) return finishJob(state, 'skipped', null, 'if: was false');
       }
-      cells = job.matrix ? matrixCells(job, ctx) : [null];
+      state.tolerated = truthy(renderDeep(job.continueOnError, ctx));
+      cells = jobCells(job, ctx, mask);
     } catch (e) {
       const err = e instanceof WfError ? e.at(job.loc) : new WfError('E_INTERNAL', String(e), { loc: job.loc });
       state.startedAt = Date.now();
-      return finishJob(state, 'failed', { ...err.toJSON(), message: mask(err.message) });
+      return finishJob(state, 'failed', maskError(err.toJSON(), mask));
     }
     state.startedAt = Date.now();
-    const axes = job.matrix && cells[0] ? Object.keys(cells[0]) : [];
-    const used = new Set<string>();
-    state.instances = cells.map((cell, index) => {
-      let key = cell ? instanceKey(job.id, cell, axes) : job.id;
-      if (used.has(key)) key = `${key} #${index + 1}`;
-      used.add(key);
-      return { key, jobId: job.id, matrix: cell, index, status: 'pending' as NodeStatus, outputs: {} };
-    });
+    state.instances = cells.map((cell, index) => ({ key: cell.key, jobId: job.id, matrix: cell.matrix, shown: cell.shown, index, status: 'pending' as NodeStatus, outputs: {} }));
     if (state.instances.length === 0) return finishJob(state, 'skipped', null, 'the matrix has no cells');
-    ready.push(...state.instances);
+    for (const inst of state.instances) ready.push(inst);
     pump();
   }
 
@@ -188,9 +215,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     inst.status = 'running';
     inst.startedAt = Date.now();
     inFlight.add(inst);
-    const shownMatrix = inst.matrix && maskDeep(inst.matrix, mask);
-    recordJob(inst.key, inst.jobId, { matrix: shownMatrix, status: 'running', startedAt: now() });
-    emit({ type: 'job-start', key: inst.key, jobId: inst.jobId, matrix: shownMatrix, ts: inst.startedAt });
+    recordJob(inst.key, inst.jobId, { matrix: inst.shown, status: 'running', startedAt: now() });
+    emit({ type: 'job-start', key: inst.key, jobId: inst.jobId, matrix: inst.shown, ts: inst.startedAt });
     const { port1, port2 } = new MessageChannel();
     inst.port = port1;
     const task: JobTask = {
@@ -199,13 +225,15 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
       registry: o.registry, secrets: o.secrets, port: port2,
     };
     const stageStarts = new Map<string, StageStart>();
-    port1.on('message', (events: WorkerEvent[]) => {
+    port1.on('message', guard((events: WorkerEvent[]) => {
       for (const ev of events) onWorkerEvent(inst, ev, stageStarts);
-    });
-    o.pool.run(task, [port2]).catch((e: unknown) => {
-      // The worker died (not a stage failure): record it so the run still ends cleanly.
+    }));
+    inst.abort = new AbortController();
+    o.pool.run(task, [port2], inst.abort.signal).catch(guard((e: unknown) => {
+      // The worker died or was ended after a cancel (not a stage failure): the run still ends cleanly.
+      if (inst.abort?.signal.aborted) return onInstanceDone(inst, { status: 'cancelled', outputs: {}, error: null });
       onInstanceDone(inst, { status: 'failed', outputs: {}, error: new WfError('E_INTERNAL', `worker failed: ${(e as Error)?.message ?? e}`).toJSON() });
-    });
+    }));
   }
 
   function onWorkerEvent(inst: Instance, ev: WorkerEvent, starts: Map<string, StageStart>): void {
@@ -269,7 +297,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
         x.status = 'cancelled';
         const i = ready.indexOf(x);
         if (i >= 0) ready.splice(i, 1);
-        recordJob(x.key, x.jobId, { matrix: x.matrix, status: 'cancelled', endedAt: now() });
+        recordJob(x.key, x.jobId, { matrix: x.shown, status: 'cancelled', endedAt: now() });
+        emit({ type: 'job-end', key: x.key, jobId: x.jobId, status: 'cancelled', error: null, ts: Date.now(), durationMs: 0 });
       } else if (x.status === 'running') {
         x.cancelRequested = true;
         x.port?.postMessage({ t: 'cancel' } satisfies MainMessage);
@@ -278,47 +307,40 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     }
   }
 
-  const onAbort = () => {
+  const onAbort = guard(() => {
     cancelled = true;
     for (const state of jobs.values()) cancelInstances(state.instances);
     for (const state of jobs.values()) settleJob(state);
     pump();
-  };
+    // A job that does not stop (a hook ignoring ctx.signal) has its worker ended after a grace period.
+    setTimeout(() => {
+      for (const inst of inFlight) inst.abort?.abort();
+    }, CANCEL_GRACE_MS).unref();
+  });
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
-  for (const id of plan.order) maybeStart(jobs.get(id)!);
-  pump();
-  await settled;
-  o.signal?.removeEventListener('abort', onAbort);
-  process.off('exit', killOnExit);
-
-  const results = [...jobs.values()];
-  const failedJob = results.find((s) => s.result === 'failed' && !truthy(s.job.continueOnError));
-  run.status = cancelled ? 'cancelled' : failedJob ? 'failed' : 'success';
-  run.endedAt = now();
-  run.error = failedJob ? (jobRecords.get(failedJob.instances.find((x) => x.status === 'failed')?.key ?? failedJob.job.id)?.error ?? null) : null;
-  run.pid = null;
-  writer.push({ op: 'run-update', id: run.id, patch: { status: run.status, endedAt: run.endedAt, error: run.error, pid: null } });
-  writer.flush();
+  try {
+    for (const id of plan.order) maybeStart(jobs.get(id)!);
+    pump();
+    await settled;
+    if (fatal) throw fatal;
+    const failedJob = [...jobs.values()].find((s) => s.result === 'failed' && !s.tolerated);
+    run.status = cancelled ? 'cancelled' : failedJob ? 'failed' : 'success';
+    run.error = failedJob ? (jobRecords.get(failedJob.instances.find((x) => x.status === 'failed')?.key ?? failedJob.job.id)?.error ?? null) : null;
+  } catch (e) {
+    // A bug must not leave the run `running` in the store, nor processes behind.
+    host.killNow();
+    run.status = 'failed';
+    run.error = maskError((e instanceof WfError ? e : new WfError('E_INTERNAL', String((e as Error)?.message ?? e))).toJSON(), mask);
+    throw e;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    process.off('exit', killOnExit);
+    run.endedAt = now();
+    run.pid = null;
+    writer.push({ op: 'run-update', id: run.id, patch: { status: run.status, endedAt: run.endedAt, error: run.error, pid: null } });
+    writer.flush();
+  }
   emit({ type: 'run-end', run, jobs: [...jobRecords.values()] });
   return run;
 }
-
-function matrixCells(job: Job, ctx: ExprContext): Array<Record<string, unknown>> {
-  const m = job.matrix!;
-  let axes = renderDeep(m.axes, ctx) as unknown;
-  let include = renderDeep(m.include, ctx) as unknown;
-  let exclude = renderDeep(m.exclude, ctx) as unknown;
-  if (axes && typeof axes === 'object' && !Array.isArray(axes) && typeof m.axes === 'string') {
-    const whole = axes as Record<string, unknown>;
-    include = whole.include ?? include;
-    exclude = whole.exclude ?? exclude;
-    const { include: _i, exclude: _e, ...rest } = whole;
-    axes = rest;
-  }
-  if (!axes || typeof axes !== 'object' || Array.isArray(axes)) {
-    throw new WfError('E_TYPE', `job '${job.id}': strategy.matrix must render to a map of axis → list`, { loc: job.loc, hint: 'e.g. matrix: {table: [orders, refunds]}' });
-  }
-  return expandMatrix({ axes: axes as Record<string, unknown[]>, include: (include as Record<string, unknown>[]) ?? [], exclude: (exclude as Record<string, unknown>[]) ?? [] });
-}
-

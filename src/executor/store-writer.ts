@@ -6,12 +6,20 @@ const FLUSH_MS = 50;
 export class StoreWriter {
   private ops: StoreOp[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Called when a timed flush fails (a timer has no caller to throw to). */
+  onError: (error: unknown) => void = () => {};
 
   constructor(private readonly store: Store) {}
 
   push(op: StoreOp): void {
     this.ops.push(op);
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer ??= setTimeout(() => {
+      try {
+        this.flush();
+      } catch (e) {
+        this.onError(e);
+      }
+    }, FLUSH_MS);
   }
 
   flush(): void {

@@ -5,7 +5,7 @@ import type { NodeStatus } from '../store/types.js';
 export function triggerRuleMet(rule: TriggerRule, upstream: NodeStatus[]): boolean {
   if (upstream.length === 0) return true;
   const count = (s: NodeStatus) => upstream.filter((u) => u === s).length;
-  const failed = count('failed') + count('cancelled');
+  const failed = count('failed') + count('upstream_failed') + count('cancelled');
   switch (rule) {
     case 'all_success':
       return count('success') === upstream.length;

@@ -1,131 +1,137 @@
-import { didYouMean, WfError } from '../errors/index.js';
+import { WfError } from '../errors/index.js';
 import type { Pipeline } from '../model/types.js';
-import { collectRefs, compileTemplate, hasTemplate, type ExprRef } from '../template/index.js';
+import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
+import { checkRef, type RefContext, type RefScope } from './check-refs.js';
+import { checkShellScript } from './check-shell.js';
+import { normaliseIf } from './compile-stage.js';
 import type { SourceFile, YamlPath } from './source.js';
 
-/** Keys whose values are names or fixed words, never templates. */
-const NOT_TEMPLATED = new Set(['type', 'id', 'needs', 'uses', 'trigger-rule', 'shell', 'trigger', 'on', 'schedule', 'desc']);
-const RUN_FIELDS = ['id', 'pipeline', 'release', 'attempt'];
+type Raw = Record<string, unknown>;
 
-interface Scope {
-  job: string | null;
-  /** Jobs whose outputs are visible here (the job's transitive needs; every job in on-failure). */
-  visibleJobs: Set<string>;
-  stageIds: Set<string>;
-  matrix: boolean;
-  inForeach: boolean;
-  inParallel: boolean;
+/** Job fields read once when the job starts, before its matrix is expanded and its stages run. */
+const BEFORE_JOB = new Set(['if', 'continue-on-error', 'strategy']);
+
+interface Ctx extends RefContext {
+  src: SourceFile;
+  errors: WfError[];
 }
 
 /**
  * Parses every template string in a pipeline and checks what can be known before running:
- * params, stage ids, jobs in `jobs.<id>` / `needs.<id>`, `matrix`, `run` fields, item/index/branch.
+ * params, stage ids, jobs in `jobs.<id>` / `needs.<id>`, `matrix`, `run` fields, item/index/branch,
+ * and expressions a shell script places where no quoting makes them safe.
+ * Keys are skipped as names (`id`, `needs`, `uses`, …) only where the structure defines them:
+ * inside a user map (`env`, `with`, `outputs`, trigger `params`, `matrix`, …) every value is checked.
  */
-export function checkExpressions(pipeline: Pipeline, raw: Record<string, unknown>, src: SourceFile): WfError[] {
-  const errors: WfError[] = [];
-  const allJobs = new Set(pipeline.jobs.map((j) => j.id));
+export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile): WfError[] {
+  const ctx: Ctx = { pipeline, src, errors: [], allJobs: new Set(pipeline.jobs.map((j) => j.id)) };
   const upstream = transitiveNeeds(pipeline);
-  const check = (value: unknown, path: YamlPath, scope: Scope) => walk(value, path, scope, { pipeline, src, errors, allJobs });
-
-  const top: Scope = { job: null, visibleJobs: new Set(), stageIds: new Set(), matrix: false, inForeach: false, inParallel: false };
-  check(raw.env, [pipeline.name, 'env'], top);
+  const top: RefScope = { job: null, visibleJobs: new Set(), stageIds: new Set(), matrix: false, beforeJob: null, inForeach: false, inParallel: false };
+  walkValue(raw.env, [pipeline.name, 'env'], top, ctx);
   for (const job of pipeline.jobs) {
-    const rawJob = (raw.jobs as Record<string, unknown>)[job.id];
-    const scope: Scope = { ...top, job: job.id, visibleJobs: upstream.get(job.id) ?? new Set(), stageIds: stageIdsOf(rawJob), matrix: job.matrix !== null };
-    check(rawJob, [pipeline.name, 'jobs', job.id], scope);
+    const rawJob = (raw.jobs as Record<string, Raw>)[job.id]!;
+    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id) ?? new Set(), stageIds: stageIdsOf(rawJob), matrix: job.matrix !== null };
+    walkJob(rawJob, [pipeline.name, 'jobs', job.id], scope, ctx);
   }
-  if (raw['on-failure']) {
-    const scope: Scope = { ...top, job: 'on-failure', visibleJobs: allJobs, stageIds: stageIdsOf(raw['on-failure']) };
-    check(raw['on-failure'], [pipeline.name, 'on-failure'], scope);
+  const onFailure = raw['on-failure'] as Raw | undefined;
+  if (onFailure) {
+    const scope: RefScope = { ...top, job: 'on-failure', visibleJobs: ctx.allJobs, stageIds: stageIdsOf(onFailure) };
+    walkJob(onFailure, [pipeline.name, 'on-failure'], scope, ctx);
   }
-  return errors;
+  return ctx.errors;
 }
 
-interface Ctx {
-  pipeline: Pipeline;
-  src: SourceFile;
-  errors: WfError[];
-  allJobs: Set<string>;
-}
-
-function walk(value: unknown, path: YamlPath, scope: Scope, ctx: Ctx): void {
-  if (typeof value === 'string') {
-    if (hasTemplate(value)) checkString(value, path, scope, ctx);
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, [...path, i], scope, ctx));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const obj = value as Record<string, unknown>;
-  for (const [key, v] of Object.entries(obj)) {
-    if (NOT_TEMPLATED.has(key)) continue;
-    let inner = scope;
-    if (key === 'stages' && 'foreach' in obj) inner = { ...scope, inForeach: true };
-    if (key === 'parallel') inner = { ...scope, inParallel: true };
-    walk(v, [...path, key], inner, ctx);
+/** A job: `needs` and `trigger-rule` are names; `if`, `continue-on-error`, `strategy` are read before the matrix exists. */
+function walkJob(job: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void {
+  for (const [key, v] of Object.entries(job)) {
+    const at = [...path, key];
+    if (key === 'needs' || key === 'trigger-rule') continue;
+    const inner = BEFORE_JOB.has(key) ? { ...scope, beforeJob: key } : scope;
+    if (key === 'stages') walkStages(v, at, scope, ctx);
+    else if (key === 'if') checkValue(normaliseIf(v), at, inner, ctx);
+    else walkValue(v, at, inner, ctx);
   }
 }
 
-function checkString(text: string, path: YamlPath, scope: Scope, ctx: Ctx): void {
+function walkStages(list: unknown, path: YamlPath, scope: RefScope, ctx: Ctx): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((stage, i) => {
+    if (stage && typeof stage === 'object') walkStage(stage as Raw, [...path, i], scope, ctx);
+  });
+}
+
+/** A stage: `id`, `uses`, `trigger`, `shell` are names; nested stage lists keep their structure. */
+function walkStage(stage: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void {
+  for (const [key, v] of Object.entries(stage)) {
+    const at = [...path, key];
+    switch (key) {
+      case 'id':
+      case 'uses':
+      case 'trigger':
+      case 'shell':
+        break;
+      case 'if':
+      case 'until':
+        checkValue(normaliseIf(v), at, scope, ctx);
+        break;
+      case 'run':
+      case 'bash':
+        checkValue(v, at, scope, ctx, true);
+        break;
+      case 'stages':
+        walkStages(v, at, 'foreach' in stage ? { ...scope, inForeach: true } : scope, ctx);
+        break;
+      case 'parallel':
+        for (const [branch, stages] of Object.entries((v as Raw | null) ?? {})) walkStages(stages, [...at, branch], { ...scope, inParallel: true }, ctx);
+        break;
+      case 'match':
+        (Array.isArray(v) ? (v as unknown[]) : []).forEach((entry, i) => {
+          for (const [k, mv] of Object.entries((entry as Raw | null) ?? {})) {
+            if (k === 'case') walkValue(mv, [...at, i, k], scope, ctx);
+            else walkStages(mv, [...at, i, k], scope, ctx);
+          }
+        });
+        break;
+      default:
+        walkValue(v, at, scope, ctx);
+    }
+  }
+}
+
+/** A user value (a map, a list, a scalar): every string in it is checked, whatever its key. */
+function walkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx): void {
+  if (Array.isArray(value)) value.forEach((v, i) => walkValue(v, [...path, i], scope, ctx));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value as Raw)) walkValue(v, [...path, key], scope, ctx);
+  } else checkValue(value, path, scope, ctx);
+}
+
+function checkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx, shell = false): void {
+  if (typeof value !== 'string' || !hasTemplate(value)) return;
+  const t = checkString(value, path, scope, ctx);
+  if (t && shell) {
+    const problem = checkShellScript(t, ctx.src.loc(path));
+    if (problem) ctx.errors.push(problem);
+  }
+}
+
+/** Compiles one template and checks its references; returns it when it compiled. */
+function checkString(text: string, path: YamlPath, scope: RefScope, ctx: Ctx): CompiledTemplate | undefined {
   const loc = ctx.src.loc(path);
-  let refs: ExprRef[];
+  let t: CompiledTemplate;
   try {
-    refs = collectRefs(compileTemplate(text));
+    t = compileTemplate(text);
   } catch (e) {
     if (!(e instanceof WfError)) throw e;
     e.hint ??= "an expression reads a context (params.x, matrix.x, stages.<id>.outputs.x), compares with == != < > && || !, and pipes into filters (| upper)";
     ctx.errors.push(e.at(loc));
-    return;
+    return undefined;
   }
-  for (const ref of refs) {
+  for (const ref of collectRefs(t)) {
     const problem = checkRef(ref, scope, ctx);
     if (problem) ctx.errors.push(new WfError('E_EXPR_REF', problem.message, { loc, hint: problem.hint }));
   }
-}
-
-function checkRef(ref: ExprRef, scope: Scope, ctx: Ctx): { message: string; hint?: string } | undefined {
-  const [first, second] = ref.path;
-  const name = typeof first === 'string' ? first : undefined;
-  switch (ref.context) {
-    case 'params': {
-      const declared = Object.keys(ctx.pipeline.params);
-      if (name !== undefined && !declared.includes(name)) {
-        return { message: `unknown param '${name}' in pipeline '${ctx.pipeline.name}'`, hint: didYouMean(name, declared, 'a declared param') ?? 'declare it under params:' };
-      }
-      return undefined;
-    }
-    case 'stages':
-      if (name === undefined) return undefined;
-      if (scope.job === null) return { message: 'stages.<id> is only available inside a job', hint: 'pass a stage output on through the job\'s outputs: and read it as jobs.<id>.outputs' };
-      if (!scope.stageIds.has(name)) {
-        return { message: `unknown stage id '${name}' in job '${scope.job}'`, hint: didYouMean(name, [...scope.stageIds], 'a stage id') ?? "give the stage an 'id:' to address its outputs" };
-      }
-      if (second !== undefined && second !== 'outputs' && second !== 'status') return { message: `stages.${name}.${String(second)} does not exist`, hint: `use stages.${name}.outputs.<name>` };
-      return undefined;
-    case 'jobs':
-    case 'needs':
-      if (name === undefined) return undefined;
-      if (!ctx.allJobs.has(name)) return { message: `unknown job '${name}' in ${ref.context}.${name}`, hint: didYouMean(name, [...ctx.allJobs], 'a job id') ?? 'name a job of this pipeline' };
-      if (!scope.visibleJobs.has(name)) {
-        return { message: `job '${name}' is not in the needs of '${scope.job ?? 'the pipeline'}', so its outputs are not available here`, hint: scope.job ? `add '${name}' to needs: of job '${scope.job}'` : 'job outputs are only available to jobs that need them' };
-      }
-      if (second !== undefined && second !== 'outputs' && second !== 'status') return { message: `${ref.context}.${name}.${String(second)} does not exist`, hint: `use ${ref.context}.${name}.outputs.<name>` };
-      return undefined;
-    case 'matrix':
-      return scope.matrix ? undefined : { message: `matrix is used but job '${scope.job ?? '?'}' has no strategy.matrix`, hint: 'add strategy: {matrix: {...}} to the job' };
-    case 'run':
-      if (name !== undefined && !RUN_FIELDS.includes(name)) return { message: `run.${name} does not exist`, hint: didYouMean(name, RUN_FIELDS) ?? `run has ${RUN_FIELDS.join(', ')}` };
-      return undefined;
-    case 'item':
-    case 'index':
-      return scope.inForeach ? undefined : { message: `'${ref.context}' is only defined inside a foreach: stage`, hint: 'move this into the stages: of a foreach:' };
-    case 'branch':
-      return scope.inParallel ? undefined : { message: "'branch' is only defined inside a parallel: stage", hint: 'move this into a branch of a parallel:' };
-    default:
-      return undefined;
-  }
+  return t;
 }
 
 function stageIdsOf(rawJob: unknown): Set<string> {
@@ -133,7 +139,7 @@ function stageIdsOf(rawJob: unknown): Set<string> {
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
+      const o = v as Raw;
       if (typeof o.id === 'string') ids.add(o.id);
       for (const key of ['stages', 'parallel', 'match', 'else']) if (key in o) visit(key === 'parallel' ? Object.values(o[key] as object) : o[key]);
     }

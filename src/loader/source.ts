@@ -15,14 +15,15 @@ export class SourceFile {
   ) {
     this.lines = new LineCounter();
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    for (const e of this.doc.errors) {
+    // One syntax mistake makes the parser report a cascade; the first error is the one to fix.
+    for (const e of this.doc.errors.slice(0, 1)) {
       // An error found at the end of the input (an unclosed bracket or quote) points at the last
       // written character rather than at an empty line past it.
       const start = Math.min(e.pos[0], lastContentOffset(text));
       this.errors.push(
         new WfError('E_YAML', e.message.split('\n')[0]!, {
           loc: this.locAt(start, Math.max(1, Math.min(e.pos[1], text.length) - start)),
-          hint: yamlHint(e.code),
+          hint: unquotedExpression(text, start) ?? yamlHint(e.code),
         }),
       );
     }
@@ -107,6 +108,17 @@ function child(node: unknown, step: string | number): unknown {
 function lastContentOffset(text: string): number {
   const m = /\S\s*$/.exec(text);
   return m ? m.index : 0;
+}
+
+/** `{run: echo ${{ x }}}`: in a flow map or list an expression's braces must be quoted. */
+function unquotedExpression(text: string, offset: number): string | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  if (/[{[].*\$\{\{/.test(line) || /:\s+\$\{\{/.test(line)) {
+    return 'quote values that hold ${{ … }}: "${{ params.x }}" (inside { } or [ ], and at the start of a value, YAML reads { as a map)';
+  }
+  return undefined;
 }
 
 function yamlHint(code: string): string | undefined {

@@ -142,4 +142,3 @@ export interface OnTemplate {
 
 export type Template = Pipeline | OnTemplate;
 
-export const STAGE_KIND_KEYS = ['echo', 'run', 'bash', 'uses', 'trigger', 'foreach', 'parallel', 'case', 'until', 'input', 'raise'] as const;

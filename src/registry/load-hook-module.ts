@@ -31,7 +31,9 @@ async function load(file: string): Promise<LoadedHook[]> {
     namespace = await importModuleFile(file);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    const error = new WfError('E_HOOK_MODULE', `hook module ${file} failed to load: ${message}`, { cause, hint: importHint(cause) });
+    // One line: Node's "Require stack" listing would break the file:line:col  CODE  message form.
+    const firstLine = message.split('\n')[0]!.trim();
+    const error = new WfError('E_HOOK_MODULE', `hook module ${file} failed to load: ${firstLine}`, { cause, hint: importHint(cause) });
     throw error.at(syntaxErrorLoc(file, message));
   }
   return extractHooks(file, namespace);
@@ -103,10 +105,12 @@ function syntaxErrorLoc(file: string, message: string): SourceLoc | undefined {
 
 function importHint(cause: unknown): string | undefined {
   const code = (cause as { code?: unknown } | null)?.code;
-  if (code === 'ERR_MODULE_NOT_FOUND' && /'wf-runner'/.test(String((cause as Error).message))) {
+  // ESM imports fail with ERR_MODULE_NOT_FOUND; a .ts hook goes through tsx's require path (MODULE_NOT_FOUND).
+  const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+  if (notFound && /'wf-runner'/.test(String((cause as Error).message))) {
     return "install wf-runner where the registry can see it (npm i wf-runner), or build this repository (npm run build)";
   }
-  if (code === 'ERR_MODULE_NOT_FOUND') return 'a module it imports is missing: install it next to the registry or fix the import';
+  if (notFound) return 'a module it imports is missing: install it next to the registry or fix the import';
   if (cause instanceof SyntaxError || /Transform failed/.test(String((cause as Error | null)?.message))) return 'fix the syntax error';
   return 'the module threw while loading; run it with node (or tsx) to see the stack';
 }

@@ -67,8 +67,8 @@ describe.concurrent('a failing stage', () => {
     expect(jobOf(run, 'broken').status).toBe('failed');
     expect(stagesOf(run, 'broken').map((s) => s.status)).toEqual(['success', 'failed', 'skipped']);
     expect(stagesOf(run, 'broken')[1]!.outputs).toMatchObject({ exit_code: 3 });
-    expect(jobOf(run, 'dependent').status).toBe('skipped');
-    expect(jobOf(run, 'transitive').status).toBe('skipped');
+    expect(jobOf(run, 'dependent').status).toBe('upstream_failed');
+    expect(jobOf(run, 'transitive').status).toBe('upstream_failed');
     expect(jobOf(run, 'independent').status).toBe('success');
   });
 

@@ -8,7 +8,9 @@ export async function cmdShow(flags: LocationFlags & { json?: boolean }, name: s
     const [{ loadPipeline }, { renderGraph }, { summarise }] = await Promise.all([import('../../api/run.js'), import('../../api/graph.js'), import('../../api/list.js')]);
     const { pipeline } = await loadPipeline(locations(flags), name);
     if (flags.json) {
-      printJson({ ...pipeline, next: summarise(pipeline).schedules });
+      // A secret's default is as secret as a value given with -p.
+      const params = Object.fromEntries(Object.entries(pipeline.params).map(([k, p]) => [k, p.type === 'secret' && p.default !== undefined ? { ...p, default: '***' } : p]));
+      printJson({ ...pipeline, params, next: summarise(pipeline).schedules });
       return 0;
     }
     const s = summarise(pipeline);

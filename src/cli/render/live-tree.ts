@@ -24,7 +24,7 @@ export function liveTreeRenderer(stream: NodeJS.WriteStream = process.stdout): (
     const now = Date.now();
     const lines = [header];
     // Redrawing in place only works within the screen: past that, finished jobs fold into a count.
-    const budget = Math.max(5, (stream.rows ?? 24) - 3);
+    const budget = Math.max(5, (stream.rows || 24) - 3); // a pty may report 0 rows
     const full = [...jobs.values()].reduce((n, j) => n + 1 + j.stages.size, 0) <= budget;
     const folded = full ? [] : [...jobs.values()].filter((j) => j.status === 'success' || j.status === 'skipped');
     if (folded.length) lines.push(`${icon('success')} ${folded.length} job${folded.length === 1 ? '' : 's'} done`);

@@ -18,7 +18,11 @@ export const runShell: StageRunner = async (run) => {
   const { script, env: exprEnv } = renderShell(stage.run, ctx, render);
   const outputFile = join(tmpdir(), `wf-output-${task.runId}-${randomBytes(6).toString('hex')}`);
   writeFileSync(outputFile, '');
-  const env = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
+  const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
+  const withNul = Object.keys(env).find((k) => env[k]!.includes('\0'));
+  if (withNul) {
+    throw new WfError('E_STAGE', `the value for ${withNul} contains a NUL byte, which no process environment can hold`, { loc: stage.loc, hint: 'remove the NUL byte from the param or output it comes from' });
+  }
   const [cmd, args] = stage.shell === 'sh' ? ['sh', ['-e', '-c', script]] : ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script]];
 
   try {

@@ -1,4 +1,4 @@
-import { WfError } from '../../errors/index.js';
+import { WfError, type SourceLoc } from '../../errors/index.js';
 import { renderDeep } from '../../template/index.js';
 import type { StageRunner } from '../stage-context.js';
 
@@ -28,6 +28,21 @@ export const runUses: StageRunner = async ({ stage, ctx, render, task, path, sig
     secrets,
   });
   if (result === undefined || result === null) return {};
-  if (typeof result === 'object' && !Array.isArray(result)) return result as Record<string, unknown>;
-  return { value: result };
+  const data = plainData(result, stage.uses, stage.loc);
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data };
 };
+
+/**
+ * A hook's return value as plain JSON data, the only thing outputs can carry across threads and into
+ * the store: BigInt becomes a string, functions and symbols are dropped, a cycle is the hook's error.
+ */
+function plainData(value: unknown, uses: string, loc: SourceLoc): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null');
+  } catch (e) {
+    throw new WfError('E_STAGE', `${uses} returned a value that is not JSON data: ${(e as Error).message.split('\n')[0]}`, {
+      loc,
+      hint: 'return a plain object of strings, numbers, booleans, lists and maps',
+    });
+  }
+}
