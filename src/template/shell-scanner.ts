@@ -1,12 +1,20 @@
-import { WfError } from '../errors/index.js';
+import { CommandWords } from './shell-command.js';
+import { evaluatedError, shellError } from './shell-error.js';
 import { readHeredoc, type Heredoc } from './shell-heredoc.js';
+import { advanceParam, checkParam, newParam, type Param } from './shell-param.js';
 
-type Kind = 'top' | 'cmd' | 'arith' | 'backtick' | 'double' | 'single' | 'ansi' | 'comment' | 'heredoc';
+type Kind = 'top' | 'cmd' | 'arith' | 'backtick' | 'double' | 'single' | 'ansi' | 'comment' | 'heredoc' | 'param';
 
 interface Frame {
   kind: Kind;
   depth: number;
   heredoc?: Heredoc;
+  /** Code contexts (top, $( ), ` `): the command being written there. */
+  words?: CommandWords;
+  /** `${…}` */
+  param?: Param;
+  /** What closes an arith frame: `)` (twice) for $(( )) and (( )), `]` for $[ ]. */
+  close?: ')' | ']';
 }
 
 const BOUNDARY = new Set(['', ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
@@ -14,11 +22,13 @@ const BOUNDARY = new Set(['', ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>'
 /**
  * Tracks the quoting context of a bash script as it is written, so that an expression can be
  * replaced by a variable reference that is right where it stands (see `reference`).
- * Handles '…', "…", $'…', backslashes, $( ), ` `, $(( )), # comments and heredoc bodies;
+ * Handles '…', "…", $'…', backslashes, $( ), ` `, $(( )), ${…}, # comments and heredoc bodies,
+ * and refuses the places where bash evaluates a value as arithmetic (see `checkPlace`);
  * it is a scanner, not a parser: exotic syntax (a `)` in a case pattern inside $( )) can fool it.
  */
 export class ShellScanner {
-  private stack: Frame[] = [{ kind: 'top', depth: 0 }];
+  private readonly ints = new Set<string>();
+  private stack: Frame[] = [{ kind: 'top', depth: 0, words: new CommandWords(this.ints) }];
   private pending: Heredoc[] = [];
   private escaped = false;
   private prev = '';
@@ -30,8 +40,9 @@ export class ShellScanner {
     return this.stack[this.stack.length - 1]!;
   }
 
-  private push(kind: Kind, heredoc?: Heredoc): void {
-    this.stack.push({ kind, depth: 0, heredoc });
+  private push(kind: Kind, extra: Omit<Frame, 'kind' | 'depth'> = {}): void {
+    const words = kind === 'cmd' || kind === 'backtick' ? new CommandWords(this.ints) : undefined;
+    this.stack.push({ kind, depth: 0, words, ...extra });
     this.lineClean = false; // a heredoc line that opens a nested context is not the delimiter line
   }
 
@@ -59,6 +70,7 @@ export class ShellScanner {
       throw shellError("a '$' right before an expression would change how the value is read", "remove the '$'");
     }
     this.prev = 'x';
+    if (kind !== 'comment') this.checkPlace();
     switch (kind) {
       case 'single':
         return `'"\${${name}}"'`;
@@ -73,11 +85,25 @@ export class ShellScanner {
         }
         this.lineClean = false;
         return `\${${name}}`;
-      case 'arith':
-        // Bash evaluates text in arithmetic context as code (a[$(cmd)]): values must not go there.
-        throw shellError('an expression inside $(( )) or (( )) would be evaluated as code', 'assign it to a variable first: n="${{ … }}"');
+      case 'param':
+        return this.frame.param!.quoted ? `\${${name}}` : `"\${${name}}"`;
       default:
         return `"\${${name}}"`;
+    }
+  }
+
+  /**
+   * Throws where bash would evaluate the value as arithmetic, which runs code (`a[$(cmd)]`):
+   * the frames up to the nearest code context, then that context's command (let, [[ -gt ]], …).
+   * A command substitution's output is that command's business, so the walk stops there.
+   */
+  private checkPlace(): void {
+    for (let k = this.stack.length - 1; k >= 0; k--) {
+      const frame = this.stack[k]!;
+      if (frame.kind === 'arith') throw evaluatedError('inside $(( )), (( )) or $[ ]');
+      if (frame.param) checkParam(frame.param);
+      if (frame.words) return frame.words.value();
+      if (frame.kind === 'heredoc') return;
     }
   }
 
@@ -105,11 +131,14 @@ export class ShellScanner {
       case 'comment':
         if (c === '\n') {
           this.pop();
+          this.frame.words?.see(c); // the newline still ends the command the comment followed
           this.newline();
         }
         return i;
       case 'heredoc':
         return this.heredocStep(text, i, frame.heredoc!);
+      case 'param':
+        return this.paramStep(text, i, frame.param!);
       case 'double':
         if (c === '\\') this.escaped = true;
         else if (c === '"') this.pop();
@@ -121,7 +150,7 @@ export class ShellScanner {
   }
 
   /**
-   * `$(`, `$((` and backquotes start a nested command context (also inside "…" and heredocs);
+   * `$(`, `$((`, `$[`, `${` and backquotes start a nested context (also inside "…" and heredocs);
    * `$$` is the PID, so the second `$` does not start anything.
    */
   private substitution(text: string, i: number): number {
@@ -138,12 +167,32 @@ export class ShellScanner {
       this.push(arith ? 'arith' : 'cmd');
       this.prev = '(';
       return i + (arith ? 2 : 1);
+    } else if (c === '$' && (next === '{' || next === '[')) {
+      const kind = this.frame.kind;
+      const quoted = kind === 'double' || kind === 'heredoc' || (this.frame.param?.quoted ?? false);
+      if (next === '{') this.push('param', { param: newParam(quoted) });
+      else this.push('arith', { close: ']' });
+      this.prev = next;
+      return i + 1;
     }
+    return i;
+  }
+
+  /** Inside `${…}`: quotes and expansions nest as in code; `advanceParam` follows the rest. */
+  private paramStep(text: string, i: number, param: Param): number {
+    const c = text[i]!;
+    if (c === '}') this.pop();
+    else if (c === '\\') this.escaped = true;
+    else if (c === "'") this.push('single'); // even in "${x:-'}'}" the quotes hide the `}`
+    else if (c === '"') this.push('double');
+    else if (c === '$' || c === '`') return this.substitution(text, i);
+    else advanceParam(param, c, text[i + 1] ?? '');
     return i;
   }
 
   private codeStep(text: string, i: number, c: string, next: string, prev: string): number {
     const frame = this.frame;
+    frame.words?.see(c);
     if (c === '\\') this.escaped = true;
     else if (c === "'") this.push('single');
     else if (c === '"') this.push('double');
@@ -151,14 +200,8 @@ export class ShellScanner {
       this.push('ansi');
       return i + 1;
     } else if (c === '`' || c === '$') return this.substitution(text, i);
-    else if (frame.kind === 'arith') {
-      if (c === '(') frame.depth++;
-      else if (c === ')' && frame.depth > 0) frame.depth--;
-      else if (c === ')') {
-        this.pop();
-        return next === ')' ? i + 1 : i;
-      }
-    } else if (c === '(' && next === '(' && BOUNDARY.has(prev)) {
+    else if (frame.kind === 'arith') return this.arithStep(i, c, next, frame);
+    else if (c === '(' && next === '(' && BOUNDARY.has(prev)) {
       this.push('arith');
       return i + 1;
     } else if (c === '(' && frame.kind === 'cmd') frame.depth++;
@@ -171,13 +214,25 @@ export class ShellScanner {
     return i;
   }
 
+  /** `$(( ))` and `(( ))` close at `))`, `$[ ]` at `]`; brackets of the same kind nest. */
+  private arithStep(i: number, c: string, next: string, frame: Frame): number {
+    const [open, close] = frame.close === ']' ? ['[', ']'] : ['(', ')'];
+    if (c === open) frame.depth++;
+    else if (c === close && frame.depth > 0) frame.depth--;
+    else if (c === close) {
+      this.pop();
+      return close === ')' && next === ')' ? i + 1 : i;
+    }
+    return i;
+  }
+
   private newline(): void {
     const heredoc = this.pending.shift();
     if (heredoc) this.startBody(heredoc);
   }
 
   private startBody(heredoc: Heredoc): void {
-    this.push('heredoc', heredoc);
+    this.push('heredoc', { heredoc });
     this.line = '';
     this.lineClean = true;
   }
@@ -211,8 +266,4 @@ export class ShellScanner {
     }
     return this.substitution(text, i);
   }
-}
-
-function shellError(message: string, hint: string): WfError {
-  return new WfError('E_EXPR', `in a shell script: ${message}`, { hint });
 }
