@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { WfError, type SerializedWfError } from '../errors/index.js';
 import type { Job, Pipeline } from '../model/types.js';
 import { planJobs, type Plan } from '../planner/index.js';
@@ -11,6 +11,8 @@ import type { WorkerPool } from './pool.js';
 import type { JobResult, JobTask, MainMessage, WorkerEvent } from './protocol.js';
 import { renderEnv } from './render-env.js';
 import type { RunEventListener } from './run-events.js';
+import { needsOf, type Instance, type JobState } from './run-state.js';
+import { stageRecorder } from './stage-recorder.js';
 import { StoreWriter } from './store-writer.js';
 import { triggerRuleMet } from './trigger-rules.js';
 
@@ -31,39 +33,6 @@ export interface ExecuteOptions {
   attempt?: number;
   onEvent?: RunEventListener;
   signal?: AbortSignal;
-}
-
-interface Instance {
-  key: string;
-  jobId: string;
-  matrix: Record<string, unknown> | null;
-  /** The cell with secrets masked, for records and events. */
-  shown: Record<string, unknown> | null;
-  abort?: AbortController;
-  index: number;
-  status: NodeStatus;
-  port?: MessagePort;
-  startedAt?: number;
-  outputs: Record<string, unknown>;
-  cancelRequested?: boolean;
-}
-
-interface StageStart {
-  name: string;
-  ts: number;
-  id: string | null;
-  kind: string;
-}
-
-interface JobState {
-  job: Job;
-  status: 'waiting' | 'running' | 'done';
-  result: NodeStatus;
-  instances: Instance[];
-  outputs: Record<string, unknown>;
-  startedAt: number;
-  /** `continue-on-error`, rendered when the job starts: a failure then counts as success downstream. */
-  tolerated: boolean;
 }
 
 /** After Ctrl-C, how long a job may take to stop (a hook that ignores its signal) before its worker is ended. */
@@ -146,19 +115,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     for (const dependent of plan.dependents.get(state.job.id) ?? []) maybeStart(jobs.get(dependent)!);
   };
 
-  const needsContext = (job: Job) => {
-    const needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus }> = {};
-    const visit = (id: string) => {
-      for (const n of jobs.get(id)!.job.needs) {
-        if (needs[n]) continue;
-        const s = jobs.get(n)!;
-        needs[n] = { outputs: s.outputs, status: s.result };
-        visit(n);
-      }
-    };
-    visit(job.id);
-    return needs;
-  };
+  const needsContext = (job: Job) => needsOf(job.id, jobs);
 
   const effective = (s: JobState): NodeStatus => (s.result === 'failed' && s.tolerated ? 'success' : s.result);
 
@@ -224,9 +181,9 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
       params: o.params, secretParams: o.secretParams, matrix: inst.matrix, needs: needsContext(state.job), env: pipelineEnv,
       registry: o.registry, secrets: o.secrets, port: port2,
     };
-    const stageStarts = new Map<string, StageStart>();
+    const recordStage = stageRecorder(run.id, inst.key, (op) => writer.push(op), emit);
     port1.on('message', guard((events: WorkerEvent[]) => {
-      for (const ev of events) onWorkerEvent(inst, ev, stageStarts);
+      for (const ev of events) onWorkerEvent(inst, ev, recordStage);
     }));
     inst.abort = new AbortController();
     o.pool.run(task, [port2], inst.abort.signal).catch(guard((e: unknown) => {
@@ -236,23 +193,12 @@ export async function executeRun(o: ExecuteOptions): Promise<RunRecord> {
     }));
   }
 
-  function onWorkerEvent(inst: Instance, ev: WorkerEvent, starts: Map<string, StageStart>): void {
+  function onWorkerEvent(inst: Instance, ev: WorkerEvent, recordStage: ReturnType<typeof stageRecorder>): void {
     switch (ev.t) {
       case 'stage-start':
-        starts.set(ev.path, { name: ev.name, ts: ev.ts, id: ev.id, kind: ev.kind });
-        writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: ev.id, name: ev.name, kind: ev.kind, status: 'running', startedAt: new Date(ev.ts).toISOString(), endedAt: null, outputs: null, error: null } });
-        emit({ type: 'stage-start', jobKey: inst.key, path: ev.path, name: ev.name, kind: ev.kind, ts: ev.ts });
-        return;
-      case 'stage-end': {
-        const start = starts.get(ev.path);
-        writer.push({ op: 'stage', stage: { runId: run.id, jobKey: inst.key, path: ev.path, stageId: start?.id ?? null, name: start?.name ?? ev.path, kind: start?.kind ?? '', status: ev.status, startedAt: start ? new Date(start.ts).toISOString() : null, endedAt: new Date(ev.ts).toISOString(), outputs: ev.outputs, error: ev.error } });
-        emit({ type: 'stage-end', jobKey: inst.key, path: ev.path, name: start?.name ?? ev.path, status: ev.status, error: ev.error, outputs: ev.outputs, ts: ev.ts, durationMs: start ? ev.ts - start.ts : 0 });
-        return;
-      }
+      case 'stage-end':
       case 'log':
-        writer.push({ op: 'log', log: { runId: run.id, jobKey: inst.key, stagePath: ev.path, ts: new Date(ev.ts).toISOString(), stream: ev.stream, text: ev.text } });
-        emit({ type: 'log', jobKey: inst.key, path: ev.path, stream: ev.stream, text: ev.text, ts: ev.ts });
-        return;
+        return recordStage(ev);
       case 'spawn':
         // A cancel may cross a spawn request in flight: refuse it rather than start a process.
         if (inst.cancelRequested) inst.port!.postMessage({ t: 'proc-exit', id: ev.id, code: null, signal: 'SIGTERM' } satisfies MainMessage);

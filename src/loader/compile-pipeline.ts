@@ -1,5 +1,5 @@
 import { WfError } from '../errors/index.js';
-import { pipelineSchema, type RawJob, type RawPipeline } from '../model/schema.js';
+import { pipelineSchema, type RawJob } from '../model/schema.js';
 import type { Job, ParamDef, Pipeline, ScheduleRef } from '../model/types.js';
 import { parseValueSpec } from '../model/value-types.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
