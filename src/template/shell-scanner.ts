@@ -1,21 +1,8 @@
 import { CommandWords } from './shell-command.js';
-import { evaluatedError, shellError } from './shell-error.js';
+import { shellError } from './shell-error.js';
+import { checkPlace, referenceText, type Frame, type Kind } from './shell-frame.js';
 import { readHeredoc, type Heredoc } from './shell-heredoc.js';
-import { advanceParam, checkParam, newParam, type Param } from './shell-param.js';
-
-type Kind = 'top' | 'cmd' | 'arith' | 'backtick' | 'double' | 'single' | 'ansi' | 'comment' | 'heredoc' | 'param';
-
-interface Frame {
-  kind: Kind;
-  depth: number;
-  heredoc?: Heredoc;
-  /** Code contexts (top, $( ), ` `): the command being written there. */
-  words?: CommandWords;
-  /** `${…}` */
-  param?: Param;
-  /** What closes an arith frame: `)` (twice) for $(( )) and (( )), `]` for $[ ]. */
-  close?: ')' | ']';
-}
+import { advanceParam, newParam, type Param } from './shell-param.js';
 
 const BOUNDARY = new Set(['', ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 
@@ -56,9 +43,8 @@ export class ShellScanner {
   }
 
   /**
-   * The text that stands for the value of environment variable `name` at the current place:
-   * `"${X}"` outside quotes, `${X}` inside double quotes or a heredoc body, and for single
-   * quotes close, reference, reopen: `'a '"${X}"' b'`. Throws where no reference can be safe.
+   * The text that stands for the value of environment variable `name` at the current place,
+   * quoted for where it stands (see `referenceText`). Throws where no reference can be safe.
    */
   reference(name: string): string {
     const kind = this.frame.kind;
@@ -70,41 +56,9 @@ export class ShellScanner {
       throw shellError("a '$' right before an expression would change how the value is read", "remove the '$'");
     }
     this.prev = 'x';
-    if (kind !== 'comment') this.checkPlace();
-    switch (kind) {
-      case 'single':
-        return `'"\${${name}}"'`;
-      case 'ansi':
-        return `'"\${${name}}"$'`;
-      case 'double':
-      case 'comment':
-        return `\${${name}}`;
-      case 'heredoc':
-        if (quoted) {
-          throw shellError('an expression in a quoted heredoc (<<\'EOF\') cannot be expanded', 'use an unquoted delimiter (<<EOF)');
-        }
-        this.lineClean = false;
-        return `\${${name}}`;
-      case 'param':
-        return this.frame.param!.quoted ? `\${${name}}` : `"\${${name}}"`;
-      default:
-        return `"\${${name}}"`;
-    }
-  }
-
-  /**
-   * Throws where bash would evaluate the value as arithmetic, which runs code (`a[$(cmd)]`):
-   * the frames up to the nearest code context, then that context's command (let, [[ -gt ]], …).
-   * A command substitution's output is that command's business, so the walk stops there.
-   */
-  private checkPlace(): void {
-    for (let k = this.stack.length - 1; k >= 0; k--) {
-      const frame = this.stack[k]!;
-      if (frame.kind === 'arith') throw evaluatedError('inside $(( )), (( )) or $[ ]');
-      if (frame.param) checkParam(frame.param);
-      if (frame.words) return frame.words.value();
-      if (frame.kind === 'heredoc') return;
-    }
+    if (kind === 'heredoc') this.lineClean = false;
+    if (kind !== 'comment') checkPlace(this.stack);
+    return referenceText(this.frame, name);
   }
 
   /** Processes text[i] (and any characters it owns); returns the index of the last one consumed. */

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { renderShell } from '../../src/template/index.js';
+import { wfError } from './helpers.js';
+
+// Bash evaluates array subscripts in arithmetic contexts, so this value runs `touch` there.
+const dir = mkdtempSync(join(tmpdir(), 'wf-arith-'));
+const marker = join(dir, 'pwned');
+const HOSTILE = `a[$(touch ${marker})]`;
+afterEach(() => rmSync(marker, { force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs a script in real bash (stdin not a pipe: Debian's bash reads ~/.bashrc when it is a socket). */
+function bash(script: string, env: Record<string, string> = {}) {
+  return spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Renders `template` with params.v = `v` and runs the script in bash. */
+function run(template: string, v: string) {
+  const { script, env } = renderShell(template, { params: { v } });
+  return bash(script, env);
+}
+
+// Each of these places evaluates a value as arithmetic (or reads it as a name, for -v).
+const EVALUATED = [
+  'if [[ ${{ params.v }} -gt 0 ]]; then echo big; fi',
+  '[[ "${{ params.v }}" -eq 1 ]]',
+  '[[ "${{ params.v }}" -ne 1 ]]',
+  '[[ 1 -lt "${{ params.v }}" ]]',
+  '[[ ${{ params.v }} -le 1 || 1 == 1 ]]',
+  'x=1; [[ ( $x == 1 && ${{ params.v }} -ge 1 ) ]]',
+  '[[ -v ${{ params.v }} ]]',
+  '[ -v "${{ params.v }}" ]',
+  'let "n = ${{ params.v }}"',
+  'let n=${{ params.v }}',
+  'declare -i n=${{ params.v }}',
+  'declare -i n="${{ params.v }}"',
+  'f() { local -i n=${{ params.v }}; }; f',
+  'typeset -i n=${{ params.v }}',
+  'declare -ai a=(${{ params.v }})',
+  'declare -n r=${{ params.v }}; echo $r',
+  'declare -i n; n=${{ params.v }}',
+  'f() { local -i n; n+="${{ params.v }}"; }; f',
+  'a=(1 2); echo "${a[${{ params.v }}]}"',
+  'a=(1 2); echo ${a[${{ params.v }}]}',
+  'a=(1 2); echo "${#a[${{ params.v }}]}"',
+  'a[${{ params.v }}]=x',
+  'a["${{ params.v }}"]=x',
+  'a=(1 2); unset a[${{ params.v }}]',
+  'a=([${{ params.v }}]=x)',
+  's=abc; echo ${s:${{ params.v }}}',
+  's=abc; echo "${s:1:${{ params.v }}}"',
+  'echo $[ ${{ params.v }} + 1 ]',
+  'echo $(( ${x:-${{ params.v }}} ))',
+  '(( n = ${{ params.v }} ))',
+];
+
+describe('renderShell refuses values where bash evaluates them as code', () => {
+  it.each(EVALUATED)('%s', (template) => {
+    // The check can fail: the same place holding a plain variable reference does run the payload.
+    const pasted = template.replaceAll('${{ params.v }}', '${V}');
+    bash(pasted, { V: `a[$(>${marker})]` });
+    expect(existsSync(marker)).toBe(true);
+
+    const error = wfError(() => renderShell(template, { params: { v: HOSTILE } }));
+    expect(error.code).toBe('E_EXPR');
+    expect(error.hint).toContain('[[ $v =~ ^[0-9]+$ ]]');
+  });
+
+  it('refuses let with the value in single quotes, and a value as a ${…} name', () => {
+    expect(wfError(() => renderShell("let 'n = ${{ params.v }}'", { params: { v: '1' } })).code).toBe('E_EXPR');
+    expect(wfError(() => renderShell('echo ${!${{ params.v }}}', { params: { v: 'x' } })).code).toBe('E_EXPR');
+  });
+
+  it('suggests a pattern that is itself safe, and works', () => {
+    const template = 'v=${{ params.v }}; if [[ $v =~ ^[0-9]+$ ]] && (( v > 0 )); then echo big; else echo no; fi';
+    expect(run(template, HOSTILE).stdout).toBe('no\n');
+    expect(existsSync(marker)).toBe(false);
+    expect(run(template, '7').stdout).toBe('big\n');
+  });
+});
+
+describe('renderShell still allows values where bash reads them as data', () => {
+  const allowed: Array<[string, string, string]> = [
+    ['[[ == ]] quoted', '[[ "${{ params.v }}" == foo ]] && echo same || echo differ', 'differ\n'],
+    ['[[ == ]] unquoted', '[[ ${{ params.v }} == foo ]] && echo same || echo differ', 'differ\n'],
+    ['[[ -n ]] then (( )) as its own command', '[[ -n ${{ params.v }} ]] && (( 2 > 1 )) && echo yes', 'yes\n'],
+    ['a [[ -gt ]] in another command', '[[ ${{ params.v }} == x ]]; [[ 2 -gt 1 ]] && echo yes', 'yes\n'],
+    ['[ -gt ] (the test builtin does not evaluate)', '[ ${{ params.v }} -gt 0 ] 2>/dev/null; echo $?', '2\n'],
+    ['test -eq', 'test "${{ params.v }}" -eq 0 2>/dev/null || echo no', 'no\n'],
+    ['let, then another command', 'let n=1; printf %s ${{ params.v }}', HOSTILE],
+    ['declare -i, then another name', 'declare -i n=1; m=${{ params.v }}; printf %s "$m"', HOSTILE],
+    ['declare without -i', 'declare m=${{ params.v }}; printf %s "$m"', HOSTILE],
+    ['an array of values', 'a=(${{ params.v }} x); printf %s "${a[0]}"', HOSTILE],
+    ['a ${x:-default}', 'printf %s ${x:-${{ params.v }}}', HOSTILE],
+    ['a ${x:-default} in quotes', 'printf %s "${x:-${{ params.v }}}"', HOSTILE],
+    ['after ${#x} and ${a[0]}', 'a=(z); printf %s "${#a}${a[0]}" ${{ params.v }}', `1z${HOSTILE}`],
+    ['let in a comment', 'true # let n=${{ params.v }}\nprintf %s ${{ params.v }}', HOSTILE],
+    ['a [[ in a heredoc', 'cat <<EOF\n[[ ${{ params.v }} -gt 0 ]]\nEOF', `[[ ${HOSTILE} -gt 0 ]]\n`],
+  ];
+
+  it.each(allowed)('%s', (_, template, stdout) => {
+    const result = run(template, HOSTILE);
+    expect(result.stdout).toBe(stdout);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('keeps the quoting of ${…} words as before', () => {
+    expect(renderShell('echo ${x:-${{ params.v }}} "${x:-${{ params.v }}}"', { params: { v: 'a' } }).script).toBe(
+      'echo ${x:-"${WF_E1}"} "${x:-${WF_E2}}"',
+    );
+  });
+});
