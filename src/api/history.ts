@@ -1,5 +1,5 @@
 import { WfError } from '../errors/index.js';
-import { openStore, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+import { openStore, pidIsAlive, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
 
 export interface JobDetails extends JobRecord {
   stages: StageRecord[];
@@ -19,7 +19,9 @@ function withStore<T>(state: string, fn: (store: Store) => T): T {
   }
 }
 
-function details(store: Store, run: RunRecord): RunDetails {
+function details(store: Store, stored: RunRecord): RunDetails {
+  // Read-only commands do not write; a run whose process is gone is shown as it will be recorded.
+  const run: RunRecord = stored.status === 'running' && !(stored.pid && pidIsAlive(stored.pid)) ? { ...stored, status: 'interrupted' } : stored;
   const stages = store.getStages(run.id);
   const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: stages.filter((s) => s.jobKey === job.key) }));
   return { run, jobs };
