@@ -106,3 +106,16 @@ describe.concurrent('run history: wf runs and wf logs', () => {
     expect(doc.jobs[0]!.stages[0]).toMatchObject({ status: 'failed', outputs: expect.objectContaining({ exit_code: 7 }) });
   });
 });
+
+describe('a run whose process died', () => {
+  it('is shown as interrupted by wf runs, without writing to the store', async () => {
+    const dir = tmpProject({ 'conf/h.yml': CONF });
+    const { openStore } = await import('../../src/store/index.js');
+    const store = openStore(join(dir, '.wf'));
+    store.apply([{ op: 'run', run: { id: 'dead1', pipeline: 'history', status: 'running', params: {}, release: null, attempt: 1, trigger: 'manual', parentRunId: null, startedAt: new Date().toISOString(), endedAt: null, error: null, pid: 2 ** 22 + 12345 } }]);
+    store.close();
+    const runs = parseJson<RunJson[]>(await runWf(['runs', '--json'], { cwd: dir }));
+    expect(runs[0]!.run.status).toBe('interrupted');
+    expect(readRuns(join(dir, '.wf'))[0]!.run.status).toBe('running');
+  });
+});
