@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineCol } from '../helpers/diagnostics.js';
-import { codesAt, inspectFiles } from '../helpers/load-conf.js';
-
-function check(text: string) {
-  const { errors } = inspectFiles({ 'conf/a.yml': text });
-  const at = (needle: string, nth = 1) => {
-    const { line, col } = lineCol(text, needle, nth);
-    return `${line}:${col}`;
-  };
-  return { errors, at };
-}
+import { checkConf as check, codesAt } from '../helpers/load-conf.js';
 
 const HEAD = 'p:\n  type: Pipeline\n  params: {n: {type: int, default: 1}}\n';
 

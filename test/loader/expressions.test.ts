@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineCol } from '../helpers/diagnostics.js';
-import { codesAt, inspectFiles } from '../helpers/load-conf.js';
-
-function check(text: string) {
-  const { errors } = inspectFiles({ 'conf/a.yml': text });
-  const at = (needle: string) => {
-    const { line, col } = lineCol(text, needle);
-    return `${line}:${col}`;
-  };
-  return { errors, at };
-}
+import { checkConf as check, codesAt } from '../helpers/load-conf.js';
 
 const pipeline = (body: string) => `p:\n  type: Pipeline\n  params: {name: {type: str, default: x}}\n  jobs:\n${body}`;
 

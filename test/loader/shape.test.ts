@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineCol } from '../helpers/diagnostics.js';
-import { codesAt, inspectFiles } from '../helpers/load-conf.js';
-
-/** Inspects one file and returns its errors with the text, for `at()` lookups. */
-function check(text: string) {
-  const { errors } = inspectFiles({ 'conf/a.yml': text });
-  const at = (needle: string, nth = 1) => {
-    const { line, col } = lineCol(text, needle, nth);
-    return `${line}:${col}`;
-  };
-  return { errors, at };
-}
+import { checkConf as check, codesAt, inspectFiles } from '../helpers/load-conf.js';
 
 describe('template shape (schema) errors', () => {
   it('an unknown key is E_UNKNOWN_KEY at the key, with a did-you-mean', () => {
