@@ -1,10 +1,9 @@
 import { WfError } from '../errors/index.js';
 import type { Pipeline, UsesStage } from '../model/types.js';
 import { pipelineStages } from '../model/walk-stages.js';
-import { parseUses, resolveModuleFile, validateWith, type HookInputSpec, type LoadedHook } from '../registry/index.js';
-import type { SerializedWfError } from '../errors/index.js';
+import { describeHooks, parseUses, resolveModuleFile, validateWith, type HookDescriptions, type LoadedHook } from '../registry/index.js';
 
-export type HookInputs = Record<string, { inputs: Record<string, unknown> } | { error: SerializedWfError }>;
+export type HookInputs = HookDescriptions;
 
 /** Every `uses:` stage of a pipeline, nested ones included. */
 export function usesStages(pipeline: Pipeline): UsesStage[] {
@@ -48,7 +47,7 @@ export async function checkHooks(
       errors.push(withLoc(WfError.fromJSON(found.error), stage));
       continue;
     }
-    const hook = { name: stage.uses, inputs: found.inputs as Record<string, HookInputSpec> } as LoadedHook;
+    const hook = { name: stage.uses, inputs: found.inputs } as LoadedHook;
     for (const p of validateWith(hook, stage.with, { partial: true }).problems) {
       errors.push(new WfError('E_HOOK_WITH', `${stage.uses}: ${p.message}`, { loc: stage.withLocs[p.key] ?? stage.loc, hint: p.hint }));
     }
@@ -63,16 +62,6 @@ function withLoc(e: WfError, stage: UsesStage): WfError {
 }
 
 /** Imports hook modules in this thread to read their declared inputs (validate, dry run). */
-export async function loadInputsInProcess(uses: string[], registry: string[]): Promise<HookInputs> {
-  const { resolveHook } = await import('../registry/index.js');
-  const out: HookInputs = {};
-  for (const u of uses) {
-    try {
-      out[u] = { inputs: (await resolveHook(u, registry)).inputs };
-    } catch (e) {
-      if (e instanceof WfError) out[u] = { error: e.toJSON() };
-      else throw e;
-    }
-  }
-  return out;
+export function loadInputsInProcess(uses: string[], registry: string[]): Promise<HookInputs> {
+  return describeHooks(uses, registry);
 }

@@ -38,7 +38,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     const jobEnv = renderEnv(job.env, ctx, {});
     ctx.env = { ...(ctx.env as Record<string, string>), ...jobEnv };
     const baseEnv: Record<string, string> = { ...PROCESS_ENV, ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
-    for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = envText(value);
+    for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = toText(value);
 
     for (let i = 0; i < job.stages.length; i++) {
       const stage = job.stages[i]!;
@@ -120,9 +120,4 @@ function stageName(stage: Stage, ctx: ExprContext): string {
   } catch {
     return stage.name;
   }
-}
-
-function envText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

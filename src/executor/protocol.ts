@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedWfError } from '../errors/index.js';
 import type { Job } from '../model/types.js';
+import type { HookDescriptions } from '../registry/describe-hooks.js';
 import type { NodeStatus } from '../store/types.js';
 
 /** What the main thread sends a worker to run one job instance. Plain data (structured clone). */
@@ -35,7 +36,7 @@ export interface InspectTask {
 export type WorkerTask = JobTask | InspectTask;
 
 export interface InspectResult {
-  hooks: Record<string, { inputs: Record<string, unknown> } | { error: SerializedWfError }>;
+  hooks: HookDescriptions;
 }
 
 export interface JobResult {

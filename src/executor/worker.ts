@@ -1,4 +1,3 @@
-import { WfError } from '../errors/index.js';
 import { runJob } from './job-runner.js';
 import { makeMasker } from './mask.js';
 import { remoteSpawner } from './remote-spawn.js';
@@ -45,16 +44,6 @@ async function runJobTask(task: JobTask): Promise<void> {
 }
 
 async function inspect(uses: string[], roots: string[]): Promise<InspectResult> {
-  const { resolveHook } = await import('../registry/index.js');
-  const hooks: InspectResult['hooks'] = {};
-  for (const ref of uses) {
-    try {
-      const hook = await resolveHook(ref, roots);
-      hooks[ref] = { inputs: hook.inputs };
-    } catch (e) {
-      const err = e instanceof WfError ? e : new WfError('E_HOOK_MODULE', String((e as Error)?.message ?? e));
-      hooks[ref] = { error: err.toJSON() };
-    }
-  }
-  return { hooks };
+  const { describeHooks } = await import('../registry/index.js');
+  return { hooks: await describeHooks(uses, roots) };
 }

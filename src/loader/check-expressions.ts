@@ -1,5 +1,6 @@
 import { WfError } from '../errors/index.js';
-import type { Pipeline } from '../model/types.js';
+import type { Pipeline, Stage } from '../model/types.js';
+import { walkStages as nestedStages } from '../model/walk-stages.js';
 import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
 import { checkRef, type RefContext, type RefScope } from './check-refs.js';
 import { checkShellScript } from './check-shell.js';
@@ -30,12 +31,12 @@ export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile):
   walkValue(raw.env, [pipeline.name, 'env'], top, ctx);
   for (const job of pipeline.jobs) {
     const rawJob = (raw.jobs as Record<string, Raw>)[job.id]!;
-    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id) ?? new Set(), stageIds: stageIdsOf(rawJob), matrix: job.matrix !== null };
+    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id) ?? new Set(), stageIds: stageIdsOf(job.stages), matrix: job.matrix !== null };
     walkJob(rawJob, [pipeline.name, 'jobs', job.id], scope, ctx);
   }
   const onFailure = raw['on-failure'] as Raw | undefined;
   if (onFailure) {
-    const scope: RefScope = { ...top, job: 'on-failure', visibleJobs: ctx.allJobs, stageIds: stageIdsOf(onFailure) };
+    const scope: RefScope = { ...top, job: 'on-failure', visibleJobs: ctx.allJobs, stageIds: stageIdsOf(pipeline.onFailure?.stages ?? []) };
     walkJob(onFailure, [pipeline.name, 'on-failure'], scope, ctx);
   }
   return ctx.errors;
@@ -134,18 +135,9 @@ function checkString(text: string, path: YamlPath, scope: RefScope, ctx: Ctx): C
   return t;
 }
 
-function stageIdsOf(rawJob: unknown): Set<string> {
-  const ids = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const o = v as Raw;
-      if (typeof o.id === 'string') ids.add(o.id);
-      for (const key of ['stages', 'parallel', 'match', 'else']) if (key in o) visit(key === 'parallel' ? Object.values(o[key] as object) : o[key]);
-    }
-  };
-  visit((rawJob as { stages?: unknown } | undefined)?.stages);
-  return ids;
+/** The ids of a compiled job's stages, nested ones included. */
+function stageIdsOf(stages: readonly Stage[]): Set<string> {
+  return new Set([...nestedStages(stages)].flatMap((s) => (s.id ? [s.id] : [])));
 }
 
 /** job → every job it (transitively) needs; unknown ids are ignored (reported elsewhere). */

@@ -7,3 +7,4 @@ export { validateWith, isTemplated, type ValidateWithOptions, type WithProblem }
 export { listHooks, type ListedHook, type BrokenModule } from './list-hooks.js';
 export { scanModules, MODULE_EXTENSIONS, type ModuleFile } from './scan-modules.js';
 export type { HookContext, HookDefinition, HookInputSpec, LoadedHook, UsesRef } from './types.js';
+export { describeHooks, type HookDescriptions } from './describe-hooks.js';
