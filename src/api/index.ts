@@ -3,7 +3,7 @@ export { resolveLocations, type Locations, type RawLocations } from './options.j
 export { runPipeline, loadPipeline, type RunPipelineOptions, type RunOutcome } from './run.js';
 export { resolveParams, parseParamPairs, type ParamSources, type ResolvedParams } from './params.js';
 export { validate, type ValidateResult } from './validate.js';
-export { listPipelines, nextRelease, type PipelineSummary } from './list.js';
+export { listPipelines, listProject, nextRelease, type PipelineSummary } from './list.js';
 export { renderGraph, type GraphFormat } from './graph.js';
 export { dryRun, formatDryRun, type DryRun } from './dry-run.js';
 export { runDetails, listRunDetails, runLogs, type RunDetails, type RunLogs } from './history.js';

@@ -55,7 +55,13 @@ function matrixCells(job: Job, ctx: ExprContext): Array<Record<string, unknown>>
       hint: 'split the work across jobs, or shorten an axis',
     });
   }
-  const cells = expandMatrix({ axes: axes as Record<string, unknown[]>, include: (include ?? []) as Record<string, unknown>[], exclude: (exclude ?? []) as Record<string, unknown>[] });
+  let cells: Array<Record<string, unknown>>;
+  try {
+    cells = expandMatrix({ axes: axes as Record<string, unknown[]>, include: (include ?? []) as Record<string, unknown>[], exclude: (exclude ?? []) as Record<string, unknown>[] });
+  } catch (e) {
+    // A rendered matrix of the wrong shape is placed at its job (the loader places literal ones exactly).
+    throw e instanceof WfError ? e.at(job.loc) : e;
+  }
   if (cells.length > MAX_MATRIX_CELLS) {
     throw new WfError('E_TYPE', `job '${job.id}': the matrix has ${cells.length} cells; at most ${MAX_MATRIX_CELLS} are allowed`, { loc: job.loc, hint: 'list fewer include entries' });
   }

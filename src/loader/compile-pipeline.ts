@@ -4,6 +4,8 @@ import type { Job, ParamDef, Pipeline, ScheduleRef } from '../model/types.js';
 import { parseValueSpec } from '../model/value-types.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compileStages, durationAt, normaliseIf, retryAt, type StageScope } from './compile-stage.js';
+import { ddeutilForms } from './ddeutil-forms.js';
+import { matrixProblems } from '../planner/check-matrix.js';
 import { checkShape } from './shape-errors.js';
 import type { SourceFile } from './source.js';
 
@@ -17,9 +19,12 @@ export function defaultTimezone(): string {
 }
 
 /** Raw YAML value of one `type: Pipeline` template → the compiled Pipeline (schedules by name unresolved). */
-export function compilePipeline(name: string, raw: unknown, src: SourceFile): CompileResult<Pipeline> & { onNames: Array<{ name: string; index: number }> } {
-  const { data, errors } = checkShape(pipelineSchema, raw, src, [name]);
-  if (!data) return { errors, onNames: [] };
+export function compilePipeline(name: string, raw: Record<string, unknown>, src: SourceFile): CompileResult<Pipeline> & { onNames: Array<{ name: string; index: number }>; raw: Record<string, unknown> } {
+  // ddeutil-workflow's spellings are reported precisely, then checked as their wf form.
+  const forms = ddeutilForms(raw, src, [name]);
+  const { data, errors } = checkShape(pipelineSchema, forms.value, src, [name]);
+  errors.unshift(...forms.errors);
+  if (!data) return { errors, onNames: [], raw: forms.value };
   const scope = { src, errors };
   const params: Record<string, ParamDef> = {};
   for (const [p, spec] of Object.entries(data.params ?? {})) {
@@ -32,7 +37,7 @@ export function compilePipeline(name: string, raw: unknown, src: SourceFile): Co
   const onNames: Array<{ name: string; index: number }> = [];
   const entries = data.on === undefined ? [] : Array.isArray(data.on) ? data.on : [data.on];
   entries.forEach((entry, i) => {
-    const path = Array.isArray(data.on) ? [name, 'on', i] : [name, 'on'];
+    const path = Array.isArray(data.on) ? [...forms.onPath, i] : forms.onPath;
     const loc = src.loc(path);
     if (typeof entry === 'string') {
       onNames.push({ name: entry, index: on.length });
@@ -40,7 +45,9 @@ export function compilePipeline(name: string, raw: unknown, src: SourceFile): Co
       return;
     }
     const timezone = entry.timezone ?? defaultTimezone();
-    const cronError = checkCron(entry.cron, src.loc([...path, 'cron']));
+    // An entry rewritten from ddeutil's cronjob: is placed where its cron is written.
+    const cronKey = src.nodeAt([...path, 'cron']) === src.nodeAt(path) ? 'cronjob' : 'cron';
+    const cronError = checkCron(entry.cron, src.loc([...path, cronKey]));
     if (cronError) errors.push(cronError);
     const tzError = checkTimezone(timezone, entry.timezone ? src.loc([...path, 'timezone']) : loc);
     if (tzError) errors.push(tzError);
@@ -78,19 +85,13 @@ export function compilePipeline(name: string, raw: unknown, src: SourceFile): Co
     jobs,
     onFailure,
   };
-  return { value: pipeline, errors, onNames };
+  return { value: pipeline, errors, onNames, raw: forms.value };
 }
 
 function compileJob(id: string, raw: RawJob | Pick<RawJob, 'stages' | 'env'>, path: Array<string | number>, src: SourceFile, errors: WfError[]): Job {
   const r = raw as RawJob;
   const stageScope: StageScope = { src, errors, ids: new Map() };
-  const matrix = r.strategy?.matrix;
-  let matrixDef: Job['matrix'] = null;
-  if (typeof matrix === 'string') matrixDef = { axes: matrix, include: [], exclude: [] };
-  else if (matrix) {
-    const { include, exclude, ...axes } = matrix as Record<string, unknown>;
-    matrixDef = { axes, include: include ?? [], exclude: exclude ?? [] };
-  }
+  const matrixDef = compileMatrix(r.strategy, [...path, 'strategy'], src, errors);
   return {
     id,
     loc: src.keyLoc(path),
@@ -108,4 +109,51 @@ function compileJob(id: string, raw: RawJob | Pick<RawJob, 'stages' | 'env'>, pa
     outputs: r.outputs ?? {},
     stages: compileStages(r.stages as Record<string, unknown>[], [...path, 'stages'], stageScope),
   };
+}
+
+/**
+ * `strategy.matrix` plus include/exclude, which SPEC §2.3 takes under `matrix:` (GitHub) or under
+ * `strategy:` (ddeutil-workflow) with the same meaning. A literal matrix is checked here, each
+ * problem at its place; parts written as expressions are checked when they are rendered.
+ */
+function compileMatrix(strategy: RawJob['strategy'], path: Array<string | number>, src: SourceFile, errors: WfError[]): Job['matrix'] {
+  const matrix = strategy?.matrix;
+  const outer = { include: strategy?.include, exclude: strategy?.exclude };
+  if (matrix === undefined) {
+    for (const which of ['include', 'exclude'] as const) {
+      if (outer[which] !== undefined) errors.push(new WfError('E_TYPE', `strategy.${which} needs a matrix: beside it`, { loc: src.keyLoc([...path, which]), hint: 'add matrix: {axis: [a, b]} to the strategy' }));
+    }
+    return null;
+  }
+  const { include: inInclude, exclude: inExclude, ...axes } = typeof matrix === 'string' ? { include: undefined, exclude: undefined } : (matrix as Record<string, unknown>);
+  const inner = { include: inInclude, exclude: inExclude };
+  const places = { include: [...path, 'matrix', 'include'], exclude: [...path, 'matrix', 'exclude'] };
+  const pick = (which: 'include' | 'exclude'): unknown => {
+    if (outer[which] === undefined) return inner[which] ?? [];
+    places[which] = [...path, which];
+    if (inner[which] === undefined) return outer[which];
+    errors.push(new WfError('E_TYPE', `${which}: is written both under strategy: and under matrix:`, { loc: src.keyLoc([...path, which]), hint: `keep one ${which}: list (both places mean the same)` }));
+    return inner[which];
+  };
+  const def = { axes: typeof matrix === 'string' ? matrix : axes, include: pick('include'), exclude: pick('exclude') };
+  if (typeof def.axes === 'string') return def;
+  // Expressions stand for lists here (their values are checked when rendered).
+  const literal = (v: unknown, empty: unknown) => (isExpression(v) ? empty : v);
+  const spec = {
+    axes: Object.fromEntries(Object.entries(def.axes).map(([k, v]) => [k, literal(v, [])])) as Record<string, unknown[]>,
+    include: literal(def.include, []) as Record<string, unknown>[],
+    exclude: literal(def.exclude, []) as Record<string, unknown>[],
+  };
+  for (const { where, error } of matrixProblems(spec)) {
+    const [head, ...rest] = where;
+    const at = head === 'axes' ? [...path, 'matrix', ...rest] : head === 'include' || head === 'exclude' ? [...places[head], ...rest] : [...path, 'matrix'];
+    const keyed = head === 'exclude' && rest.length === 2;
+    error.loc = keyed ? src.keyLoc(at) : src.loc(at);
+    errors.push(error);
+  }
+  return def;
+}
+
+function isExpression(v: unknown): boolean {
+  return typeof v === 'string' && /^\s*(\$\{\{[\s\S]*\}\}|\$<[\s\S]*>)\s*$/.test(v);
 }

@@ -73,7 +73,13 @@ function compileStage(r: Raw, path: YamlPath, scope: StageScope): Stage | undefi
   const id = typeof r.id === 'string' ? r.id : null;
   if (id !== null) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(id)) {
-      errors.push(new WfError('E_TYPE', `stage id '${id}' is not a valid name`, { loc: src.loc([...path, 'id']), hint: 'use letters, digits, _ and -, starting with a letter' }));
+      const expr = /\$\{\{|\$</.test(id);
+      errors.push(
+        new WfError('E_TYPE', expr ? `stage id '${id}' holds an expression; a stage id is a fixed name` : `stage id '${id}' is not a valid name`, {
+          loc: src.loc([...path, 'id']),
+          hint: expr ? 'give the stage a fixed id: each matrix cell and foreach item keeps its own stage outputs' : 'use letters, digits, _ and -, starting with a letter',
+        }),
+      );
     } else if (scope.ids.has(id)) {
       errors.push(new WfError('E_DUPLICATE_NAME', `stage id '${id}' is used twice in this job`, { loc: src.loc([...path, 'id']), hint: 'stage ids must be unique within a job' }));
     } else scope.ids.set(id, path);

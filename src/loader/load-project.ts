@@ -8,8 +8,10 @@ import { checkExpressions } from './check-expressions.js';
 import { checkNeeds } from './check-needs.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
+import { ddeutilOnForms, ddeutilType } from './ddeutil-forms.js';
 import { discoverConf, type ConfFile } from './discover.js';
 import { checkShape } from './shape-errors.js';
+import { isSingleTemplate, SingleTemplateSource } from './single-template.js';
 import { SourceFile } from './source.js';
 
 export interface Project {
@@ -44,7 +46,7 @@ export function loadProject(options: LoadOptions): Project {
  * Like `loadProject` but returns the problems beside whatever compiled cleanly, so a caller
  * (`wf validate`) can go on checking what it can, such as the hooks the pipelines use.
  */
-export function inspectProject(options: LoadOptions): { project: Project; errors: WfError[] } {
+export function inspectProject(options: LoadOptions): { project: Project; errors: WfError[]; failed: Set<string> } {
   const confDir = resolve(options.conf);
   const files = options.files ?? discoverConf(confDir);
   const errors: WfError[] = [];
@@ -53,6 +55,8 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     let src = parsed.get(f.file);
     if (!src) {
       src = new SourceFile(f.file, f.text);
+      // ddeutil-workflow's one-template file is one template (reported as such), not one per key.
+      if (src.errors.length === 0 && isSingleTemplate(src)) src = new SingleTemplateSource(f.file, f.text);
       parsed.set(f.file, src);
     }
     return src;
@@ -71,6 +75,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   const unreadable: SourceFile[] = [];
   for (const f of files) {
     let found = f.names;
+    if (found && found.some((n) => n.name === 'name') && found.some((n) => n.name === 'jobs')) found = null;
     if (!found) {
       const src = parse(f);
       found = namesFromDoc(src);
@@ -89,6 +94,8 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   }
 
   const project: Project = { confDir, pipelines: new Map(), ons: new Map(), names, sources: new Map() };
+  // Templates with a problem of their own (or in what they reference): `wf list` shows the rest.
+  const failed = new Set<string>();
   const wanted = options.only ? new Set<string>() : new Set(names.keys());
   const queue = [...(options.only ?? names.keys())];
   const compiled = new Set<string>();
@@ -119,14 +126,18 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     report(src);
     if (src.errors.length > 0) continue;
     const root = rootOf(src);
-    if (!root || !Object.hasOwn(root, name)) continue;
-    const raw = (root as Record<string, unknown>)[name];
+    const single = src instanceof SingleTemplateSource;
+    if (!root || (!single && !Object.hasOwn(root, name))) continue;
+    const raw = single ? src.body(root) : root[name];
+    const before = errors.length;
+    if (single) errors.push(src.formError());
     const compiledOne = compileTemplate(name, raw, src, errors);
+    if (errors.length > before) failed.add(name);
     if (!compiledOne) continue;
     if (compiledOne.kind === 'On') project.ons.set(name, compiledOne);
     else {
       project.pipelines.set(name, compiledOne.pipeline);
-      project.sources.set(name, { src, raw: raw as Record<string, unknown> });
+      project.sources.set(name, { src, raw: compiledOne.raw });
       for (const ref of compiledOne.onNames) {
         onRefs.push({ pipeline: compiledOne.pipeline, ...ref });
         queue.push(ref.name);
@@ -149,8 +160,10 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   for (const { pipeline, name, index } of onRefs) {
     const on = project.ons.get(name);
     const ref = pipeline.on[index]!;
-    if (on) Object.assign(ref, { cron: on.cron, timezone: on.timezone });
+    if (on && !failed.has(name)) Object.assign(ref, { cron: on.cron, timezone: on.timezone });
     else {
+      failed.add(pipeline.name);
+      if (on) continue; // a broken On template: its own errors say why
       if (!project.pipelines.has(name) && fileOf.has(name)) continue; // defined but broken: its own errors say why
       const what = project.pipelines.has(name) ? `'${name}' is a Pipeline, not an On schedule` : `unknown schedule '${name}'`;
       const match = project.pipelines.has(name) ? undefined : closest(name, names.keys());
@@ -160,27 +173,44 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
 
   for (const pipeline of project.pipelines.values()) {
     const { src, raw } = project.sources.get(pipeline.name)!;
+    const before = errors.length;
     errors.push(...checkNeeds(pipeline, src));
     errors.push(...checkExpressions(pipeline, raw, src));
     for (const target of triggerTargets(pipeline)) {
+      if (/\$\{\{|\$</.test(target.name)) {
+        errors.push(new WfError('E_TYPE', 'trigger: takes a pipeline name, not an expression', { loc: target.loc, hint: 'wf checks the pipeline a trigger: starts when it loads; to choose between pipelines, use a case: stage with one trigger: per branch' }));
+        continue;
+      }
       if (project.pipelines.has(target.name) || (fileOf.has(target.name) && !project.ons.has(target.name))) continue;
       const what = project.ons.has(target.name) ? `trigger: '${target.name}' is an On schedule, not a pipeline` : `trigger: unknown pipeline '${target.name}'`;
       const match = project.ons.has(target.name) ? undefined : closest(target.name, names.keys());
       errors.push(new WfError('E_UNKNOWN_TEMPLATE', what, { loc: target.loc, hint: match ? `did you mean '${match}'?` : "trigger: takes the name of a 'type: Pipeline' template (see 'wf list')" }));
     }
+    if (errors.length > before) failed.add(pipeline.name);
   }
+  for (const [name, places] of names) if (places.length > 1 && wanted.has(name)) failed.add(name);
 
-  return { project, errors: sortErrors(errors) };
+  return { project, errors: dedupe(sortErrors(errors)), failed };
 }
 
-function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: WfError[]): (OnTemplate | { kind: 'Pipeline'; pipeline: Pipeline; onNames: Array<{ name: string; index: number }> }) | undefined {
+function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: WfError[]): (OnTemplate | { kind: 'Pipeline'; pipeline: Pipeline; onNames: Array<{ name: string; index: number }>; raw: Record<string, unknown> }) | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     errors.push(new WfError('E_TYPE', `template '${name}' must be a map with a type:`, { loc: src.loc([name]), hint: 'e.g. type: Pipeline (or On), then its fields indented below' }));
     return undefined;
   }
-  const type = (raw as { type?: unknown }).type;
+  let type = (raw as { type?: unknown }).type;
+  const foreign = ddeutilType(type);
+  if (foreign) {
+    errors.push(new WfError('E_TYPE', `unknown template type '${String(type)}'`, { loc: src.loc([name, 'type']), hint: foreign.hint }));
+    if (!foreign.as) return undefined;
+    // Checked as what it stands for, so the rest of the template is reported in the same pass.
+    type = foreign.as;
+    raw = { ...raw, type };
+  }
   if (type === 'On') {
-    const { data, errors: shapeErrors } = checkShape(onSchema, raw, src, [name]);
+    const forms = ddeutilOnForms(raw as Record<string, unknown>, src, [name]);
+    errors.push(...forms.errors);
+    const { data, errors: shapeErrors } = checkShape(onSchema, forms.value, src, [name]);
     errors.push(...shapeErrors);
     if (!data) return undefined;
     const timezone = data.timezone ?? defaultTimezone();
@@ -191,9 +221,9 @@ function compileTemplate(name: string, raw: unknown, src: SourceFile, errors: Wf
     return { kind: 'On', name, file: src.file, loc: src.keyLoc([name]), desc: data.desc ?? '', cron: data.cron, timezone };
   }
   if (type === 'Pipeline' || type === 'Workflow') {
-    const result = compilePipeline(name, raw, src);
+    const result = compilePipeline(name, raw as Record<string, unknown>, src);
     errors.push(...result.errors);
-    return result.value ? { kind: 'Pipeline', pipeline: result.value, onNames: result.onNames } : undefined;
+    return result.value ? { kind: 'Pipeline', pipeline: result.value, onNames: result.onNames, raw: result.raw } : undefined;
   }
   const loc = type === undefined ? src.keyLoc([name]) : src.loc([name, 'type']);
   errors.push(
@@ -210,6 +240,7 @@ function triggerTargets(pipeline: Pipeline): Array<{ name: string; loc: Stage['l
 }
 
 function namesFromDoc(src: SourceFile): Array<{ name: string; line: number }> {
+  if (src instanceof SingleTemplateSource) return [{ name: src.templateName, line: src.keyLoc([]).line }];
   const contents = src.doc.contents;
   if (!isMap(contents)) return [];
   return contents.items.flatMap((pair) =>
@@ -226,3 +257,14 @@ function sortErrors(errors: WfError[]): WfError[] {
   });
 }
 
+
+/** The same problem found twice (one reference walked from two places) is reported once. */
+function dedupe(errors: WfError[]): WfError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.loc?.file}:${e.loc?.line}:${e.loc?.col}:${e.code}:${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

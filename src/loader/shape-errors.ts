@@ -10,18 +10,60 @@ export function checkShape<T>(schema: z.ZodType<T>, value: unknown, src: SourceF
   if (result.success) return { data: result.data, errors: [] };
   const errors: WfError[] = [];
   for (const issue of result.error.issues) collect(issue, schema, value, src, base, errors);
-  // Unknown keys alone do not stop compilation: drop them and go on, so the later checks
-  // (needs, hooks, expressions) still report their problems in the same pass.
-  if (result.error.issues.every((i) => i.code === 'unrecognized_keys')) {
-    const cleaned = structuredClone(value);
-    for (const issue of result.error.issues) {
-      const parent = valueAt(cleaned, issue.path) as Record<string, unknown> | undefined;
-      if (parent && issue.code === 'unrecognized_keys') for (const k of issue.keys) delete parent[k];
-    }
+  // Drop what is wrong and parse again, so that one shape mistake does not hide the checks that
+  // come after the shape (needs, expressions, hooks): all problems in one `wf validate`.
+  const cleaned = structuredClone(value);
+  let issues = result.error.issues;
+  for (let round = 0; round < 5; round++) {
+    if (!issues.every((issue) => prune(schema, cleaned, issue))) break;
     const retry = schema.safeParse(cleaned);
     if (retry.success) return { data: retry.data, errors: dedupe(errors) };
+    issues = retry.error.issues;
   }
   return { errors: dedupe(errors) };
+}
+
+/**
+ * Keys other checks refer to by name (`params.x`, `matrix.x`, `stages.<id>`, `jobs.<id>.outputs`):
+ * dropping one would turn its problem into false "unknown reference" errors, so it stops the pruning.
+ */
+const REFERENCED = new Set(['params', 'strategy', 'matrix', 'outputs', 'id', 'jobs', 'stages']);
+
+/**
+ * Removes the value an issue is about, when that is safe: an unknown key, or the nearest optional
+ * key above the problem (a whole list, never one item of it, so positions do not shift). Crossing a
+ * map entry (a job, a param) or a key other checks refer to
+ * would invent "unknown" references, so then it gives up (returns false).
+ */
+function prune(schema: z.ZodType, value: unknown, issue: Issue): boolean {
+  const path = issue.path as Array<string | number>;
+  if (issue.code === 'unrecognized_keys') {
+    const parent = valueAt(value, path);
+    // Already gone with a larger part pruned for another issue.
+    if (parent === null || typeof parent !== 'object') return parent === undefined;
+    for (const k of issue.keys) delete (parent as Record<string, unknown>)[k];
+    return true;
+  }
+  if (issue.code === 'invalid_union') {
+    const branch = issue.errors.find(typeMatched);
+    if (branch) return branch.every((e) => prune(schema, value, { ...e, path: [...path, ...e.path] } as Issue));
+  }
+  for (let n = path.length; n > 0; n--) {
+    const key = path[n - 1]!;
+    if (typeof key === 'number') continue; // the list as a whole may be optional (on: [...])
+    if (REFERENCED.has(key)) return false;
+    const parentPath = path.slice(0, n - 1);
+    const parentSchema = schemaAt(schema, parentPath, value);
+    if (!parentSchema || defOf(parentSchema).type !== 'object') return false;
+    const field = (defOf(parentSchema).shape as Record<string, z.ZodType>)[key];
+    if (field && defOf(field).type === 'optional') {
+      const parent = valueAt(value, parentPath);
+      if (parent === null || typeof parent !== 'object') return parent === undefined;
+      delete (parent as Record<string, unknown>)[key];
+      return true;
+    }
+  }
+  return false;
 }
 
 function collect(issue: Issue, root: z.ZodType, value: unknown, src: SourceFile, base: YamlPath, out: WfError[]): void {
@@ -29,7 +71,9 @@ function collect(issue: Issue, root: z.ZodType, value: unknown, src: SourceFile,
   const where = dotted(path.slice(1));
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = knownKeys(root, issue.path as Array<string | number>, value);
+      // A key already written beside this one is never the one meant (`time:` next to `type:`).
+      const present = valueAt(value, issue.path as PropertyKey[]);
+      const known = knownKeys(root, issue.path as Array<string | number>, value).filter((k) => !(present !== null && typeof present === 'object' && Object.hasOwn(present, k)));
       for (const key of issue.keys) {
         out.push(
           new WfError('E_UNKNOWN_KEY', `unknown key '${key}'${where ? ` in ${where}` : ''}`, {
@@ -145,20 +189,30 @@ export function dotted(path: YamlPath): string {
 
 /** The keys the schema allows at `path` (for did-you-mean), walking zod's definitions. */
 function knownKeys(schema: z.ZodType, path: Array<string | number>, value: unknown): string[] {
+  const s = schemaAt(schema, path, value);
+  const def = s ? defOf(s) : undefined;
+  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+function defOf(s: z.ZodType): Record<string, unknown> {
+  return (s as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+}
+
+/** The (unwrapped) schema that applies at `path` of `value`, or undefined past what it describes. */
+function schemaAt(schema: z.ZodType, path: Array<string | number>, value: unknown): z.ZodType | undefined {
   let s = unwrap(schema, value);
   let v = value;
   for (const p of path) {
     v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-    const def = (s as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
-    if (def.type === 'object') s = (def.shape as Record<string, z.ZodType>)[p as string]!;
-    else if (def.type === 'array') s = def.element as z.ZodType;
-    else if (def.type === 'record') s = def.valueType as z.ZodType;
-    else return [];
-    if (!s) return [];
-    s = unwrap(s, v);
+    const def = defOf(s);
+    let next: z.ZodType | undefined;
+    if (def.type === 'object') next = (def.shape as Record<string, z.ZodType>)[p as string];
+    else if (def.type === 'array') next = def.element as z.ZodType;
+    else if (def.type === 'record') next = def.valueType as z.ZodType;
+    if (!next) return undefined;
+    s = unwrap(next, v);
   }
-  const def = (s as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
-  return def.type === 'object' ? Object.keys(def.shape as object) : [];
+  return s;
 }
 
 function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
@@ -168,10 +222,11 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
     if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly') s = def.innerType as z.ZodType;
     else if (def.type === 'lazy') s = (def.getter as () => z.ZodType)();
     else if (def.type === 'union') {
+      // The branch for this kind of value (a nested union is looked into on the next turn).
       const options = def.options as z.ZodType[];
-      const wantObject = value !== null && typeof value === 'object' && !Array.isArray(value);
-      const pick = options.find((o) => ((o as unknown as { _zod: { def: { type: string } } })._zod.def.type === 'object') === wantObject);
-      s = pick ?? options[0]!;
+      const kind = Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : 'scalar';
+      const fits = (t: unknown) => (kind === 'scalar' ? t !== 'object' && t !== 'array' && t !== 'union' : t === kind);
+      s = options.find((o) => fits(defOf(o).type)) ?? options.find((o) => defOf(o).type === 'union') ?? options[0]!;
     } else return s;
   }
   return s;

@@ -86,16 +86,21 @@ export const stageSchema: z.ZodType<RawStage> = z.lazy(() =>
   }),
 );
 
+const matrixEntries = z.union([z.array(z.record(z.string(), anyValue)), z.string()]);
+
+// SPEC §2.3: include/exclude under matrix: (GitHub's place) or under strategy: (ddeutil-workflow's).
 export const strategySchema = z.strictObject({
   matrix: z
     .union([
       z.string(),
       z.looseObject({
-        include: z.union([z.array(z.record(z.string(), anyValue)), z.string()]).optional(),
-        exclude: z.union([z.array(z.record(z.string(), anyValue)), z.string()]).optional(),
+        include: matrixEntries.optional(),
+        exclude: matrixEntries.optional(),
       }),
     ])
     .optional(),
+  include: matrixEntries.optional(),
+  exclude: matrixEntries.optional(),
   'max-parallel': z.number().int().min(1).optional(),
   'fail-fast': z.boolean().optional(),
 });

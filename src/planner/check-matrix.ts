@@ -11,51 +11,58 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkEntries(spec: MatrixSpec, which: 'include' | 'exclude'): void {
+/** One problem of a matrix and where in it: `['axes', 'region']`, `['include', 0]`, `['exclude', 1, 'os']`. */
+export interface MatrixProblem {
+  where: Array<string | number>;
+  error: WfError;
+}
+
+function entryProblems(spec: MatrixSpec, which: 'include' | 'exclude'): MatrixProblem[] {
   const list: unknown = spec[which];
-  if (list === undefined) return;
+  if (list === undefined) return [];
   if (!Array.isArray(list)) {
-    throw new WfError('E_TYPE', `matrix ${which} must be a list of maps, got ${describe(list)}`, {
-      hint: `write ${which}: [{key: value, …}, …]`,
-    });
+    return [{ where: [which], error: new WfError('E_TYPE', `matrix ${which} must be a list of maps, got ${describe(list)}`, { hint: `write ${which}: [{key: value, …}, …]` }) }];
   }
-  list.forEach((entry: unknown, i) => {
-    if (!isMap(entry)) {
-      throw new WfError('E_TYPE', `matrix ${which}[${i}] must be a map, got ${describe(entry)}`, {
-        hint: `each ${which} entry is a map such as {region: eu}`,
-      });
-    }
-  });
+  return list.flatMap((entry: unknown, i) =>
+    isMap(entry) ? [] : [{ where: [which, i], error: new WfError('E_TYPE', `matrix ${which}[${i}] must be a map, got ${describe(entry)}`, { hint: `each ${which} entry is a map such as {region: eu}` }) }],
+  );
 }
 
 /**
- * Throws E_TYPE unless the rendered matrix has the shape expandMatrix relies on: axes that are
- * lists, include/exclude lists of maps, and exclude keys that name axes (GitHub rejects those too).
+ * Every way the matrix lacks the shape expandMatrix relies on: axes that are lists, include/exclude
+ * lists of maps, and exclude keys that name axes (GitHub rejects those too). The loader places
+ * each one in the YAML (for literal matrices); the planner throws the first (for rendered ones).
  */
-export function checkMatrix(spec: MatrixSpec): void {
+export function matrixProblems(spec: MatrixSpec): MatrixProblem[] {
   if (!isMap(spec) || !isMap(spec.axes)) {
-    throw new WfError('E_TYPE', `matrix must be a map of axes, got ${describe(isMap(spec) ? spec.axes : spec)}`, {
-      hint: 'write matrix: {axis: [value, …]}',
-    });
+    return [{ where: [], error: new WfError('E_TYPE', `matrix must be a map of axes, got ${describe(isMap(spec) ? spec.axes : spec)}`, { hint: 'write matrix: {axis: [value, …]}' }) }];
   }
   const axes = Object.keys(spec.axes);
+  const problems: MatrixProblem[] = [];
   for (const axis of axes) {
     const values: unknown = spec.axes[axis];
     if (!Array.isArray(values)) {
-      throw new WfError('E_TYPE', `matrix axis '${axis}' must be a list, got ${describe(values)}`, {
-        hint: `write ${axis}: [${JSON.stringify(values) ?? 'value'}] for a single value`,
+      problems.push({
+        where: ['axes', axis],
+        error: new WfError('E_TYPE', `matrix axis '${axis}' must be a list, got ${describe(values)}`, { hint: `write ${axis}: [${JSON.stringify(values) ?? 'value'}] for a single value` }),
       });
     }
   }
-  checkEntries(spec, 'include');
-  checkEntries(spec, 'exclude');
-  for (const entry of spec.exclude ?? []) {
+  problems.push(...entryProblems(spec, 'include'), ...entryProblems(spec, 'exclude'));
+  const excludes = Array.isArray(spec.exclude) ? spec.exclude : [];
+  excludes.forEach((entry, i) => {
+    if (!isMap(entry)) return;
     for (const key of Object.keys(entry)) {
       if (!Object.hasOwn(spec.axes, key)) {
-        throw new WfError('E_TYPE', `matrix exclude key '${key}' is not an axis of the matrix`, {
-          hint: didYouMean(key, axes, 'an axis'),
-        });
+        problems.push({ where: ['exclude', i, key], error: new WfError('E_TYPE', `matrix exclude key '${key}' is not an axis of the matrix`, { hint: didYouMean(key, axes, 'an axis') }) });
       }
     }
-  }
+  });
+  return problems;
+}
+
+/** Throws the first problem (E_TYPE) unless the rendered matrix has the shape expandMatrix relies on. */
+export function checkMatrix(spec: MatrixSpec): void {
+  const first = matrixProblems(spec)[0];
+  if (first) throw first.error;
 }

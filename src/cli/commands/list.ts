@@ -1,16 +1,19 @@
+import { WfErrors } from '../../errors/index.js';
 import { reportError } from '../errors.js';
 import { out } from '../style.js';
 import { locations, printJson, table, type LocationFlags } from './shared.js';
 
 export async function cmdList(flags: LocationFlags & { json?: boolean }): Promise<number> {
   try {
-    const { listPipelines } = await import('../../api/list.js');
-    const pipelines = listPipelines(locations(flags));
+    const { listProject } = await import('../../api/list.js');
+    const { pipelines, errors } = listProject(locations(flags));
+    // What loads is listed; broken templates are reported on stderr (also with --json) and exit 2.
+    const problems = (): number => (errors.length === 0 ? 0 : reportError(new WfErrors(errors)));
     if (flags.json) {
       printJson(pipelines);
-      return 0;
+      return problems();
     }
-    if (pipelines.length === 0) {
+    if (pipelines.length === 0 && errors.length === 0) {
       process.stdout.write('no pipelines in conf/ yet: add a file like conf/hello.yml with a "type: Pipeline" template\n');
       return 0;
     }
@@ -21,8 +24,8 @@ export async function cmdList(flags: LocationFlags & { json?: boolean }): Promis
       rows.push([out.bold(p.name), params, first ? `${first.cron} ${first.timezone}` : '-', first?.next ?? '-']);
       for (const s of p.schedules.slice(1)) rows.push(['', '', `${s.cron} ${s.timezone}`, s.next ?? '-']);
     }
-    process.stdout.write(`${table(rows)}\n`);
-    return 0;
+    if (pipelines.length > 0) process.stdout.write(`${table(rows)}\n`);
+    return problems();
   } catch (e) {
     return reportError(e, flags.json);
   }
