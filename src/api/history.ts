@@ -1,5 +1,5 @@
 import { WfError } from '../errors/index.js';
-import { openStore, pidIsAlive, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+import { openStore, runOwnerAlive, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
 
 export interface JobDetails extends JobRecord {
   stages: StageRecord[];
@@ -21,14 +21,14 @@ function withStore<T>(state: string, fn: (store: Store) => T): T {
 
 function details(store: Store, stored: RunRecord): RunDetails {
   // Read-only commands do not write; a run whose process is gone is shown as it will be recorded.
-  const run: RunRecord = stored.status === 'running' && !(stored.pid && pidIsAlive(stored.pid)) ? { ...stored, status: 'interrupted' } : stored;
+  const run: RunRecord = stored.status === 'running' && !runOwnerAlive(stored) ? { ...stored, status: 'interrupted' } : stored;
   const stages = store.getStages(run.id);
   const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: stages.filter((s) => s.jobKey === job.key) }));
   return { run, jobs };
 }
 
 /** Finds a run by id, unique prefix, or `last`. */
-function findRun(store: Store, idOrPrefix: string): RunRecord {
+export function findRun(store: Store, idOrPrefix: string): RunRecord {
   const run = idOrPrefix === 'last' ? store.listRuns({ limit: 1 })[0] : store.getRun(idOrPrefix);
   if (!run) {
     const recent = store.listRuns({ limit: 3 }).map((r) => r.id);

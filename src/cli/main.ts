@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { reportError } from './errors.js';
+import { guardOutput } from './output-guard.js';
 
 /** Options every command takes (SPEC §1); also accepted before the command name. */
 function withLocations(cmd: Command): Command {
@@ -24,6 +25,7 @@ function lazy(module: string, fn: string) {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  guardOutput();
   const program = withLocations(new Command('wf'))
     .description('Run metadata-driven pipelines: YAML templates in conf/, hooks in a registry.')
     .version(VERSION)
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--params-file <file>', 'params from a .json or .yml file')
     .option('--dry-run', 'print each stage as it would run (scripts as rendered); run nothing')
     .option('--json', 'print one JSON document with the run, its jobs and stages')
-    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: number of cores)').argParser(positiveInt))
+    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: 32; hook code also waits for one of the per-core threads)').argParser(positiveInt))
     .addHelpText('after', '\nExamples:\n  wf run hello-world\n  wf run sales-report -p tables=orders,refunds -p min-amount=10\n  wf run sales-report --dry-run')
     .action(lazy('run', 'cmdRun'));
 

@@ -1,22 +1,29 @@
 import type { WfError } from '../errors/index.js';
+import type { Clock } from '../clock/index.js';
 import type { Stage } from '../model/types.js';
 import type { ExprContext, RenderOptions } from '../template/index.js';
-import type { JobTask, WorkerEvent } from './protocol.js';
-import type { SpawnFn } from './remote-spawn.js';
+import type { ProcessExit } from './process-host.js';
+import type { HookResult, HookTask, JobTask, SpawnRequest } from './protocol.js';
 
-/** What a stage runner gets: the task, the live expression context, and ways to report. */
+export type SpawnFn = (request: SpawnRequest, onData: (stream: 'stdout' | 'stderr', data: string) => void) => Promise<ProcessExit>;
+
+/** What a stage runner gets: the task, the live expression context, and ways to act and report. */
 export interface StageRun {
   task: JobTask;
   stage: Stage;
   path: string;
+  attempt: number;
   ctx: ExprContext;
   render: RenderOptions;
   /** Environment for child processes: process env + pipeline + job env + WF_* (stage env added by the runner). */
   baseEnv: Record<string, string>;
+  /** Aborts on cancel and on this stage's timeout. */
   signal: AbortSignal;
-  emit(event: WorkerEvent): void;
-  /** Starts a process through the main thread's process host. */
+  clock: Clock;
+  /** Starts a process (its group is killed when `signal` aborts). */
   spawn: SpawnFn;
+  /** Runs a hook in a worker thread. */
+  callHook(task: Omit<HookTask, 'kind' | 'callId'>): Promise<HookResult>;
   log(stream: 'stdout' | 'stderr' | 'log', text: string): void;
 }
 
