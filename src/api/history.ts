@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { WfError } from '../errors/index.js';
-import { openStore, runOwnerAlive, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+import { recoverInterrupted } from '../executor/recover.js';
+import { openStore, runOwnerAlive, STORE_FILE, type AttemptRecord, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+
+export interface StageDetails extends StageRecord {
+  /** Every attempt of this stage, the one shown above included (`retry:`, `wf retry`). */
+  attempts: AttemptRecord[];
+}
 
 export interface JobDetails extends JobRecord {
-  stages: StageRecord[];
+  stages: StageDetails[];
+  attempts: AttemptRecord[];
 }
 
 export interface RunDetails {
@@ -10,8 +19,26 @@ export interface RunDetails {
   jobs: JobDetails[];
 }
 
+/**
+ * Opens the store to read history. Where it may write, runs left behind by a dead process are
+ * recovered first (marked interrupted, their processes killed), as every command does; a store
+ * that does not exist yet is not created, and a read-only state folder is still readable.
+ */
+export function openForReading(state: string): Store {
+  if (existsSync(join(state, STORE_FILE))) {
+    try {
+      const store = openStore(state);
+      recoverInterrupted(store);
+      return store;
+    } catch {
+      // read-only folder or file: read what is there
+    }
+  }
+  return openStore(state, { readonly: true });
+}
+
 function withStore<T>(state: string, fn: (store: Store) => T): T {
-  const store = openStore(state, { readonly: true });
+  const store = openForReading(state);
   try {
     return fn(store);
   } finally {
@@ -22,8 +49,15 @@ function withStore<T>(state: string, fn: (store: Store) => T): T {
 function details(store: Store, stored: RunRecord): RunDetails {
   // Read-only commands do not write; a run whose process is gone is shown as it will be recorded.
   const run: RunRecord = stored.status === 'running' && !runOwnerAlive(stored) ? { ...stored, status: 'interrupted' } : stored;
-  const stages = store.getStages(run.id);
-  const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: stages.filter((s) => s.jobKey === job.key) }));
+  const attempts = new Map<string, AttemptRecord[]>();
+  for (const a of store.getAttempts(run.id)) {
+    const key = `${a.jobKey}\0${a.stagePath}`;
+    attempts.set(key, [...(attempts.get(key) ?? []), a]);
+  }
+  const stages = store.getStages(run.id).map((s) => ({ ...s, attempts: attempts.get(`${s.jobKey}\0${s.path}`) ?? [] }));
+  const byJob = new Map<string, StageDetails[]>();
+  for (const s of stages) byJob.set(s.jobKey, [...(byJob.get(s.jobKey) ?? []), s]);
+  const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: byJob.get(job.key) ?? [], attempts: attempts.get(`${job.key}\0`) ?? [] }));
   return { run, jobs };
 }
 

@@ -17,7 +17,8 @@ export function describeThrown(value: unknown): string {
     // fall through
   }
   try {
-    return Object.prototype.toString.call(value);
+    const tag = Object.prototype.toString.call(value);
+    return tag === '[object Object]' ? 'an object with no message' : tag;
   } catch {
     return 'a value that cannot be described';
   }

@@ -32,11 +32,10 @@ export class Timeout {
   }
 }
 
-/** A retry's wait before attempt `n + 1`: the delay, doubled per attempt when exponential, capped. */
-export const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/** A retry's wait before attempt `n + 1`: the delay, doubled per attempt when exponential, capped by `max-delay`. */
 export function retryDelay(policy: RetryPolicy, failedAttempt: number): number {
   const ms = policy.backoff === 'exponential' ? policy.delayMs * 2 ** (failedAttempt - 1) : policy.delayMs;
-  return Math.min(ms, MAX_RETRY_DELAY_MS);
+  return Math.min(ms, policy.maxDelayMs ?? Infinity);
 }
 
 // The process env is copied once, not per job.

@@ -2,7 +2,7 @@ import type { SerializedWfError } from '../errors/index.js';
 import type { Job } from '../model/types.js';
 import type { NodeStatus } from '../store/types.js';
 
-export type NeedsContext = Record<string, { outputs: Record<string, unknown>; status: NodeStatus; error?: SerializedWfError | null }>;
+export type NeedsContext = Record<string, { outputs: Record<string, unknown>; status: NodeStatus; result?: NodeStatus; error?: SerializedWfError | null }>;
 
 export interface JobView {
   job: Job;
@@ -36,7 +36,7 @@ export function needsOf(job: Job, refs: Set<string> | 'all', jobs: ReadonlyMap<s
   const needs: NeedsContext = {};
   const add = (id: string) => {
     const s = jobs.get(id);
-    if (s) needs[id] = { outputs: s.outputs, status: s.result, error: s.error ?? null };
+    if (s) needs[id] = { outputs: s.outputs, status: s.result, result: s.result, error: s.error ?? null };
   };
   if (refs !== 'all') {
     for (const id of job.needs) add(id);

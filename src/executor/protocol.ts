@@ -16,7 +16,7 @@ export interface JobTask {
   params: Record<string, unknown>;
   secretParams: string[];
   matrix: Record<string, unknown> | null;
-  needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus; error?: SerializedWfError | null }>;
+  needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus; result?: NodeStatus; error?: SerializedWfError | null }>;
   /** Pipeline env, already rendered. */
   env: Record<string, string>;
   registry: string[];

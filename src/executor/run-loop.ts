@@ -423,7 +423,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
   async function runOnFailure(job: Job): Promise<void> {
     const all = new Map([...jobs].map(([id, s]) => [id, s]));
     const needs: JobTask['needs'] = {};
-    for (const [id, s] of all) needs[id] = { outputs: s.outputs, status: s.result, error: s.error };
+    for (const [id, s] of all) needs[id] = { outputs: s.outputs, status: s.result, result: s.result, error: s.error };
     const key = ON_FAILURE_KEY;
     const attempt = (o.seed?.attempts.get(key) ?? 0) + 1;
     const startedAt = clock.now();

@@ -31,7 +31,7 @@ export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile):
   walkValue(raw.env, [pipeline.name, 'env'], top, ctx);
   for (const job of pipeline.jobs) {
     const rawJob = (raw.jobs as Record<string, Raw>)[job.id]!;
-    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id) ?? new Set(), stageIds: stageIdsOf(job.stages), matrix: job.matrix !== null };
+    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id)!, stageIds: stageIdsOf(job.stages), matrix: job.matrix !== null };
     walkJob(rawJob, [pipeline.name, 'jobs', job.id], scope, ctx);
   }
   const onFailure = raw['on-failure'] as Raw | undefined;
@@ -140,24 +140,36 @@ function stageIdsOf(stages: readonly Stage[]): Set<string> {
   return new Set([...nestedStages(stages)].flatMap((s) => (s.id ? [s.id] : [])));
 }
 
-/** job → every job it (transitively) needs; unknown ids are ignored (reported elsewhere). */
-function transitiveNeeds(pipeline: Pipeline): Map<string, Set<string>> {
+/**
+ * job → the jobs it needs, directly or through others, asked one id at a time: a walk up the
+ * needs per question (memoised per job), so a 10,000-job chain is not 10,000 sets of 10,000 ids.
+ */
+function transitiveNeeds(pipeline: Pipeline): Map<string, { has(id: string): boolean }> {
   const direct = new Map(pipeline.jobs.map((j) => [j.id, j.needs]));
-  const memo = new Map<string, Set<string>>();
-  const visit = (id: string, trail: Set<string>): Set<string> => {
-    const known = memo.get(id);
-    if (known) return known;
-    const all = new Set<string>();
-    for (const n of direct.get(id) ?? []) {
-      if (!direct.has(n) || trail.has(n)) continue;
-      all.add(n);
-      trail.add(n);
-      for (const t of visit(n, trail)) all.add(t);
-      trail.delete(n);
-    }
-    memo.set(id, all);
-    return all;
-  };
-  for (const j of pipeline.jobs) visit(j.id, new Set([j.id]));
-  return memo;
+  const views = new Map<string, { has(id: string): boolean }>();
+  for (const j of pipeline.jobs) {
+    const answers = new Map<string, boolean>();
+    views.set(j.id, {
+      has(target: string): boolean {
+        let known = answers.get(target);
+        if (known !== undefined) return known;
+        const seen = new Set<string>([j.id]);
+        const stack = [...(direct.get(j.id) ?? [])];
+        known = false;
+        while (stack.length > 0) {
+          const id = stack.pop()!;
+          if (seen.has(id) || !direct.has(id)) continue;
+          if (id === target) {
+            known = true;
+            break;
+          }
+          seen.add(id);
+          stack.push(...direct.get(id)!);
+        }
+        answers.set(target, known);
+        return known;
+      },
+    });
+  }
+  return views;
 }

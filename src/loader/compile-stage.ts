@@ -170,9 +170,17 @@ export function durationAt(value: unknown, path: YamlPath, scope: { src: SourceF
   return ms;
 }
 
+/** Exponential backoff stops growing at one hour unless `max-delay` says otherwise. */
+export const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
+
 export function retryAt(value: unknown, path: YamlPath, scope: { src: SourceFile; errors: WfError[] }): RetryPolicy | null {
   if (!value || typeof value !== 'object') return null;
-  const r = value as { attempts: number; delay?: unknown; backoff?: 'fixed' | 'exponential' };
-  return { attempts: r.attempts, delayMs: durationAt(r.delay, [...path, 'delay'], scope) ?? 0, backoff: r.backoff ?? 'fixed' };
+  const r = value as { attempts: number; delay?: unknown; backoff?: 'fixed' | 'exponential'; 'max-delay'?: unknown };
+  return {
+    attempts: r.attempts,
+    delayMs: durationAt(r.delay, [...path, 'delay'], scope) ?? 0,
+    backoff: r.backoff ?? 'fixed',
+    maxDelayMs: durationAt(r['max-delay'], [...path, 'max-delay'], scope) ?? DEFAULT_MAX_RETRY_DELAY_MS,
+  };
 }
 

@@ -15,6 +15,7 @@ export const retrySchema = z.strictObject({
   attempts: z.number().int().min(1),
   delay: duration.optional(),
   backoff: z.enum(['fixed', 'exponential']).optional(),
+  'max-delay': duration.optional(),
 });
 
 export const scheduleEntrySchema = z.union([

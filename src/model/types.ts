@@ -20,6 +20,8 @@ export interface RetryPolicy {
   attempts: number;
   delayMs: number;
   backoff: 'fixed' | 'exponential';
+  /** The longest wait between attempts (exponential backoff stops growing there). */
+  maxDelayMs: number;
 }
 
 export interface ScheduleRef {

@@ -122,7 +122,7 @@ describe('template shape (schema) errors', () => {
     expect(p.jobs[0]!.stages.map((s) => s.kind)).toEqual(['foreach', 'case', 'parallel', 'until', 'input', 'trigger', 'raise']);
     expect(p.jobs[1]!.stages.map((s) => s.kind)).toEqual(['echo', 'run', 'echo']);
     expect(p.jobs[0]!.timeoutMs).toBe(90 * 60_000);
-    expect(p.jobs[0]!.retry).toEqual({ attempts: 3, delayMs: 10_000, backoff: 'exponential' });
+    expect(p.jobs[0]!.retry).toEqual({ attempts: 3, delayMs: 10_000, backoff: 'exponential', maxDelayMs: 3_600_000 });
     expect(p.schedule.skipDelayedByMs).toBe(2 * 3600_000);
     expect(p.jobs[1]!.needs).toEqual(['extract']);
   });

@@ -13,7 +13,7 @@ interface RunFlags extends LocationFlags {
   maxParallel?: number;
 }
 
-const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
+export const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
 
 export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
   try {
