@@ -216,8 +216,8 @@ async function inspectInPool(pool: WorkerPool, uses: string[], registry: string[
 
 /** Hashes of the compiled pipeline and of each job, without source positions (moving lines is no change). */
 export function hashPipeline(pipeline: Pipeline): { modelHash: string; jobHashes: Record<string, string> } {
-  const strip = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'loc' || k === 'withLocs' || k === 'file' ? undefined : v)));
-  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(strip(value))).digest('hex').slice(0, 16);
+  const text = (value: unknown) => JSON.stringify(value, (k, v: unknown) => (k === 'loc' || k === 'withLocs' || k === 'file' ? undefined : v)) ?? '';
+  const hash = (value: unknown) => createHash('sha256').update(text(value)).digest('hex').slice(0, 16);
   const jobHashes: Record<string, string> = {};
   for (const job of pipeline.jobs) jobHashes[job.id] = hash(job);
   if (pipeline.onFailure) jobHashes['(on-failure)'] = hash(pipeline.onFailure);

@@ -50,7 +50,8 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
   const { job } = task;
   const jobTimeout = new AbortController();
   const cancelJobTimer = job.timeoutMs !== null ? io.clock.setTimer(() => jobTimeout.abort(new Timeout('job', job.timeoutMs!)), job.timeoutMs) : () => {};
-  const signal = AbortSignal.any([io.signal, jobTimeout.signal]);
+  // Signals are combined only where a timeout exists: a 10,000-stage run makes no spare ones.
+  const signal = job.timeoutMs !== null ? AbortSignal.any([io.signal, jobTimeout.signal]) : io.signal;
   const stages: NonNullable<ExprContext['stages']> = {};
   const ctx: ExprContext = {
     params: task.params,
@@ -171,7 +172,7 @@ async function runStageOnce(step: StageStep, attempt: number): Promise<StageOutc
   const { stage, path, io, task } = step;
   const timeout = new AbortController();
   const cancelTimer = stage.timeoutMs !== null ? io.clock.setTimer(() => timeout.abort(new Timeout('stage', stage.timeoutMs!)), stage.timeoutMs) : () => {};
-  const signal = AbortSignal.any([step.signal, timeout.signal]);
+  const signal = stage.timeoutMs !== null ? AbortSignal.any([step.signal, timeout.signal]) : step.signal;
   const owner = { jobKey: task.jobKey, stagePath: path };
   const run: StageRun = {
     task,

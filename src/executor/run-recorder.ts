@@ -85,9 +85,12 @@ export class RunRecorder {
     }
   }
 
+  /** The stage row shows the latest attempt; an attempt row is written when the attempt ends (a killed one is the stage row, marked interrupted). */
   private writeStage(s: StageRecord): void {
     this.writer.push({ op: 'stage', stage: s });
-    this.writer.push({ op: 'attempt', attempt: { runId: s.runId, jobKey: s.jobKey, stagePath: s.path, attempt: s.attempt ?? 1, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, outputs: s.outputs, error: s.error } });
+    if (s.status !== 'running') {
+      this.writer.push({ op: 'attempt', attempt: { runId: s.runId, jobKey: s.jobKey, stagePath: s.path, attempt: s.attempt ?? 1, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, outputs: s.outputs, error: s.error } });
+    }
   }
 
   jobEnd(key: string, jobId: string, status: NodeStatus, error: SerializedWfError | null, ts: number, durationMs: number, reason?: string, attempt?: number): void {
