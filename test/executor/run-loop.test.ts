@@ -163,4 +163,26 @@ describe('run loop (fake clock, fake transport)', () => {
     expect(s.store.getJobs('r1').map((j) => j.status).sort()).toEqual(['cancelled', 'cancelled']);
     expect(s.store.getRun('r1')!.status).toBe('cancelled');
   });
+
+  it('stops the run and its processes when the store fails (a full disk), and says so', async () => {
+    const s = setup(`p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - run: sleep 3600\n`);
+    let broken = false;
+    const failing: Store = new Proxy(s.store, {
+      get(target, prop, receiver) {
+        if (prop === 'apply') {
+          return (ops: Parameters<Store['apply']>[0]) => {
+            if (broken) throw new Error('SQLITE_FULL: database or disk is full');
+            return target.apply(ops);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const p = runLoop(s.opts({ store: failing }));
+    await s.clock.advance(1000);
+    expect(s.transport.running).toBe(1);
+    broken = true;
+    await expect(finish(s.clock, p, 100)).rejects.toThrow(/disk is full/);
+    expect(s.transport.running).toBe(0);
+  });
 });
