@@ -61,8 +61,6 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     run: { ...task.runContext, id: task.runId, pipeline: task.pipeline, release: task.release, attempt: task.attempt },
     stages,
   };
-  let failed = false;
-  let error: JobResult['error'] = null;
   const maskErr = (e: WfError) => maskError(e.toJSON(), io.mask);
   try {
     const jobEnv = renderEnv(job.env, ctx, {});
@@ -70,27 +68,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     const baseEnv: Record<string, string> = { ...PROCESS_ENV, ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
     for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = toText(value);
 
-    for (let i = 0; i < job.stages.length; i++) {
-      const stage = job.stages[i]!;
-      const path = String(i);
-      const kept = task.done?.[path];
-      const before = task.stageAttempts?.[path] ?? 0;
-      if (kept) {
-        // `wf retry`: a stage that succeeded keeps its outputs and does not run again.
-        const name = io.mask(stageName(stage, ctx));
-        io.emit({ t: 'stage-start', path, id: stage.id, name, kind: stage.kind, attempt: before, ts: io.clock.now() });
-        io.emit({ t: 'stage-end', path, status: 'success', outputs: kept.outputs, error: null, attempt: before, ts: io.clock.now(), reused: true });
-        if (stage.id) stages[stage.id] = { outputs: kept.outputs, status: 'success' } as { outputs: Record<string, unknown> };
-        continue;
-      }
-      const render: RenderOptions = { status: signal.aborted ? 'cancelled' : failed ? 'failure' : 'success' };
-      const outcome = await runStageAttempts({ task, stage, path, ctx, render, baseEnv, io, signal, before, jobFailed: failed });
-      if (stage.id) stages[stage.id] = { outputs: outcome.outputs, status: outcome.status } as { outputs: Record<string, unknown> };
-      if (outcome.status === 'failed' && !outcome.tolerated) {
-        failed = true;
-        error ??= outcome.error;
-      }
-    }
+    const { failed, error } = await runStages(job.stages, { task, ctx, baseEnv, io, signal, prefix: '', reuse: true });
     if (jobTimeout.signal.aborted) return { status: 'failed', outputs: {}, error: maskErr(new WfError('E_TIMEOUT', (jobTimeout.signal.reason as Timeout).message, { loc: job.loc })) };
     if (io.signal.aborted) return { status: 'cancelled', outputs: {}, error };
     if (failed) return { status: 'failed', outputs: {}, error };
@@ -102,6 +80,48 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
   } finally {
     cancelJobTimer();
   }
+}
+
+interface Sequence {
+  task: JobTask;
+  ctx: ExprContext;
+  baseEnv: Record<string, string>;
+  io: JobIO;
+  signal: AbortSignal;
+  /** Path prefix of these stages ('' for the job's own, `2.0.` inside a container). */
+  prefix: string;
+  /** Stages recorded as done by an earlier attempt may be kept (the job's own stages only). */
+  reuse: boolean;
+}
+
+/** Runs stages in order in one scope (a job, or one pass of a container): the one recursive stage runner. */
+async function runStages(list: readonly Stage[], seq: Sequence): Promise<{ failed: boolean; error: JobResult['error'] }> {
+  const { task, ctx, io, signal } = seq;
+  const stages = ctx.stages!;
+  let failed = false;
+  let error: JobResult['error'] = null;
+  for (let i = 0; i < list.length; i++) {
+    const stage = list[i]!;
+    const path = seq.prefix + String(i);
+    const kept = seq.reuse ? task.done?.[path] : undefined;
+    const before = task.stageAttempts?.[path] ?? 0;
+    if (kept) {
+      // `wf retry`: a stage that succeeded keeps its outputs and does not run again.
+      const name = io.mask(stageName(stage, ctx));
+      io.emit({ t: 'stage-start', path, id: stage.id, name, kind: stage.kind, attempt: before, ts: io.clock.now() });
+      io.emit({ t: 'stage-end', path, status: 'success', outputs: kept.outputs, error: null, attempt: before, ts: io.clock.now(), reused: true });
+      if (stage.id) stages[stage.id] = { outputs: kept.outputs, status: 'success' } as { outputs: Record<string, unknown> };
+      continue;
+    }
+    const render: RenderOptions = { status: signal.aborted ? 'cancelled' : failed ? 'failure' : 'success' };
+    const outcome = await runStageAttempts({ task, stage, path, ctx, render, baseEnv: seq.baseEnv, io, signal, before, jobFailed: failed });
+    if (stage.id) stages[stage.id] = { outputs: outcome.outputs, status: outcome.status } as { outputs: Record<string, unknown> };
+    if (outcome.status === 'failed' && !outcome.tolerated) {
+      failed = true;
+      error ??= outcome.error;
+    }
+  }
+  return { failed, error };
 }
 
 interface StageOutcome {
@@ -187,6 +207,16 @@ async function runStageOnce(step: StageStep, attempt: number): Promise<StageOutc
     spawn: (request, onData) => io.transport.spawn(request, owner, onData, signal),
     callHook: (call) => io.transport.callHook(call, signal),
     log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: io.clock.now() }),
+    nested: async (stages, scope, prefix) => {
+      const childCtx: ExprContext = { ...step.ctx, stages: { ...step.ctx.stages }, ...scope };
+      const r = await runStages(stages, { task, ctx: childCtx, baseEnv: step.baseEnv, io, signal, prefix: `${prefix}.`, reuse: false });
+      const outputs: Record<string, Record<string, unknown>> = {};
+      for (const s of walkIds(stages)) {
+        const got = (childCtx.stages as Record<string, { outputs: Record<string, unknown> }>)[s];
+        if (got) outputs[s] = got.outputs;
+      }
+      return { status: signal.aborted && !r.failed ? 'cancelled' : r.failed ? 'failed' : 'success', stages: outputs, error: r.error ? WfError.fromJSON(r.error) : null };
+    },
   };
   try {
     const outputs = await STAGE_RUNNERS[stage.kind](run);
@@ -236,6 +266,11 @@ function shouldRun(stage: Stage, ctx: ExprContext, render: RenderOptions, failed
   const usesStatus = typeof stage.if === 'string' && STATUS_FUNCTIONS.test(stage.if);
   if ((failed || render.status === 'cancelled') && !usesStatus) return false;
   return truthy(renderDeep(stage.if, ctx, render));
+}
+
+/** The ids of these stages (not their children's: those are the children's scope). */
+function walkIds(stages: readonly Stage[]): string[] {
+  return stages.flatMap((s) => (s.id ? [s.id] : []));
 }
 
 /** A name may use expressions (`Aggregate ${{ matrix.table }}`); a name that fails to render stays as written. */

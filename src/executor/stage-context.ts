@@ -25,6 +25,19 @@ export interface StageRun {
   /** Runs a hook in a worker thread. */
   callHook(task: Omit<HookTask, 'kind' | 'callId'>): Promise<HookResult>;
   log(stream: 'stdout' | 'stderr' | 'log', text: string): void;
+  /**
+   * Runs child stages in a child scope (`foreach`, `parallel`, `case`, `until`): inside,
+   * `stages.<id>` are the children's; `item`, `index`, `branch` as given. Their paths are
+   * `<prefix>.<n>`. Resolves when they are done; a failure does not throw.
+   */
+  nested(stages: readonly Stage[], scope: { item?: unknown; index?: number; branch?: string }, prefix: string): Promise<NestedResult>;
+}
+
+export interface NestedResult {
+  status: 'success' | 'failed' | 'cancelled';
+  /** The children's outputs by stage id. */
+  stages: Record<string, Record<string, unknown>>;
+  error: WfError | null;
 }
 
 export type StageRunner = (run: StageRun) => Promise<Record<string, unknown>>;

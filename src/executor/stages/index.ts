@@ -5,11 +5,15 @@ import { runEcho } from './echo.js';
 import { runRaise } from './raise.js';
 import { runShell } from './shell.js';
 import { runUses } from './uses.js';
+import { runForeach } from './foreach.js';
+import { runParallel } from './parallel.js';
+import { runCase } from './case.js';
+import { runUntil } from './until.js';
 
 const notYet: StageRunner = async ({ stage }) => {
   throw new WfError('E_NOT_IMPLEMENTED', `'${stage.kind}:' stages validate but do not run in this version`, {
     loc: stage.loc,
-    hint: 'control-flow stages (foreach, parallel, case, until, input, trigger) are coming; use run:/uses: for now',
+    hint: 'input: and trigger: stages are coming',
   });
 };
 
@@ -19,9 +23,9 @@ export const STAGE_RUNNERS: Record<StageKind, StageRunner> = {
   uses: runUses,
   raise: runRaise,
   trigger: notYet,
-  foreach: notYet,
-  parallel: notYet,
-  case: notYet,
-  until: notYet,
+  foreach: runForeach,
+  parallel: runParallel,
+  case: runCase,
+  until: runUntil,
   input: notYet,
 };
