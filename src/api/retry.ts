@@ -61,7 +61,7 @@ export async function retryRun(o: RetryRunOptions): Promise<RunOutcome> {
 }
 
 /** The run's params as recorded; secrets (stored masked) are taken again from `-p`, the environment or their default. */
-function retryParams(pipeline: Pipeline, old: RunRecord, given: RetryRunOptions['params'] = {}): ReturnType<typeof resolveParams> {
+export function retryParams(pipeline: Pipeline, old: RunRecord, given: RetryRunOptions['params'] = {}): ReturnType<typeof resolveParams> {
   const stored: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(old.params)) {
     if (name in pipeline.params && pipeline.params[name]!.type !== 'secret') stored[name] = value;
@@ -69,7 +69,7 @@ function retryParams(pipeline: Pipeline, old: RunRecord, given: RetryRunOptions[
   return resolveParams(pipeline, { cli: given.cli, file: { ...stored, ...given.file }, env: process.env, release: old.release });
 }
 
-function describeChanges(before: Record<string, string>, after: Record<string, string>): string {
+export function describeChanges(before: Record<string, string>, after: Record<string, string>): string {
   const changed: string[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (before[key] === after[key]) continue;
@@ -80,7 +80,7 @@ function describeChanges(before: Record<string, string>, after: Record<string, s
 }
 
 /** What the earlier attempts left: kept jobs, cells and stages; what runs again. */
-export function seedFrom(pipeline: Pipeline, jobs: JobRecord[], stages: StageRecord[], attempts: AttemptRecord[], from?: string): RunSeed {
+export function seedFrom(pipeline: Pipeline, jobs: JobRecord[], stages: StageRecord[], attempts: AttemptRecord[], from?: string, mode: 'retry' | 'resume' = 'retry'): RunSeed {
   const seed: RunSeed = { jobs: new Map(), stages: new Map(), attempts: new Map(), rerun: new Set(), from: new Map() };
   for (const j of jobs) seed.jobs.set(j.key, j);
   for (const s of stages) {
@@ -97,7 +97,9 @@ export function seedFrom(pipeline: Pipeline, jobs: JobRecord[], stages: StageRec
   for (const j of jobs) byJob.set(j.jobId, [...(byJob.get(j.jobId) ?? []), j]);
   for (const job of pipeline.jobs) {
     const recs = byJob.get(job.id) ?? [];
-    if (recs.length === 0 || recs.some((r) => r.status !== 'success' && r.status !== 'skipped')) seed.rerun.add(job.id);
+    // A retry runs what did not succeed; a resume only what was paused (and what had not started).
+    const again = mode === 'resume' ? recs.some((r) => r.status === 'paused') : recs.some((r) => r.status !== 'success' && r.status !== 'skipped');
+    if (recs.length === 0 || again) seed.rerun.add(job.id);
   }
   if (from) {
     const [jobId, stage] = splitFrom(from, pipeline);

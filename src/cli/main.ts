@@ -94,6 +94,16 @@ export async function main(argv: string[]): Promise<void> {
     .addHelpText('after', '\nExamples:\n  wf retry last\n  wf retry mwuq3k --from load\n  wf retry mwuq3k --from extract.pull --force')
     .action(lazy('retry', 'cmdRetry'));
 
+  withLocations(program.command('resume <run>'))
+    .description('continue a run paused at an input: stage, with the values it asks for (validated against its schema)')
+    .option('-i, --input <field=value>', 'an input value (repeatable)', collect, [])
+    .option('--input-file <file>', 'input values from a .json or .yml file')
+    .option('--force', 'resume even though the pipeline changed since the run paused')
+    .option('--json', 'print one JSON document with the run, its jobs and stages')
+    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: 32)').argParser(positiveInt))
+    .addHelpText('after', '\nExamples:\n  wf resume last -i approved=true -i reviewer=ada\n  wf resume mwuq3k --input-file answers.yml')
+    .action(lazy('resume', 'cmdResume'));
+
   withLocations(program.command('cancel <run>'))
     .description('stop a running run, whichever process runs it; exit 0 once it is cancelled')
     .addOption(new Option('--wait <seconds>', 'how long to wait for it to stop (default: 30)').argParser(positiveInt))

@@ -6,9 +6,9 @@ import type { RetryPolicy, Stage } from '../model/types.js';
 import type { NodeStatus } from '../store/types.js';
 import { renderDeep, toText, truthy, type ExprContext, type RenderOptions } from '../template/index.js';
 import { maskDeep, maskError } from './mask.js';
-import type { JobEvent, JobResult, JobTask } from './protocol.js';
+import type { JobEvent, JobResult, JobTask, PauseInfo } from './protocol.js';
 import { renderEnv } from './render-env.js';
-import { StageFailure, type StageRun } from './stage-context.js';
+import { PauseRequest, StageFailure, type StageRun } from './stage-context.js';
 import { STAGE_RUNNERS } from './stages/index.js';
 import type { JobTransport } from './transport.js';
 
@@ -68,7 +68,8 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     const baseEnv: Record<string, string> = { ...PROCESS_ENV, ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
     for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = toText(value);
 
-    const { failed, error } = await runStages(job.stages, { task, ctx, baseEnv, io, signal, prefix: '', reuse: true });
+    const { failed, error, pause } = await runStages(job.stages, { task, ctx, baseEnv, io, signal, prefix: '', reuse: true });
+    if (pause) return { status: 'paused', outputs: {}, error: null, pause };
     if (jobTimeout.signal.aborted) return { status: 'failed', outputs: {}, error: maskErr(new WfError('E_TIMEOUT', (jobTimeout.signal.reason as Timeout).message, { loc: job.loc })) };
     if (io.signal.aborted) return { status: 'cancelled', outputs: {}, error };
     if (failed) return { status: 'failed', outputs: {}, error };
@@ -95,7 +96,7 @@ interface Sequence {
 }
 
 /** Runs stages in order in one scope (a job, or one pass of a container): the one recursive stage runner. */
-async function runStages(list: readonly Stage[], seq: Sequence): Promise<{ failed: boolean; error: JobResult['error'] }> {
+async function runStages(list: readonly Stage[], seq: Sequence): Promise<{ failed: boolean; error: JobResult['error']; pause?: PauseInfo }> {
   const { task, ctx, io, signal } = seq;
   const stages = ctx.stages!;
   let failed = false;
@@ -115,6 +116,8 @@ async function runStages(list: readonly Stage[], seq: Sequence): Promise<{ faile
     }
     const render: RenderOptions = { status: signal.aborted ? 'cancelled' : failed ? 'failure' : 'success' };
     const outcome = await runStageAttempts({ task, stage, path, ctx, render, baseEnv: seq.baseEnv, io, signal, before, jobFailed: failed });
+    // An input: stage with no input yet: the rest of the job waits for `wf resume`.
+    if (outcome.pause) return { failed, error, pause: outcome.pause };
     if (stage.id) stages[stage.id] = { outputs: outcome.outputs, status: outcome.status } as { outputs: Record<string, unknown> };
     if (outcome.status === 'failed' && !outcome.tolerated) {
       failed = true;
@@ -130,6 +133,7 @@ interface StageOutcome {
   error: ReturnType<WfError['toJSON']> | null;
   /** A failure that `continue-on-error` lets the job go on from. */
   tolerated: boolean;
+  pause?: PauseInfo;
 }
 
 interface StageStep {
@@ -180,7 +184,7 @@ async function runStageAttempts(step: StageStep): Promise<StageOutcome> {
     start(attempt);
     const o = await runStageOnce(step, attempt);
     end(attempt, o);
-    if (o.status !== 'failed' || n >= attempts || step.signal.aborted) return o;
+    if (o.status !== 'failed' || n >= attempts || step.signal.aborted) return o; // 'paused' included
     const delay = retryDelay(stage.retry!, n);
     io.emit({ t: 'log', path, stream: 'log', text: `attempt ${n} of ${attempts} failed (${o.error?.message ?? 'failed'}); retrying in ${formatDuration(delay)}`, ts: io.clock.now() });
     await sleep(io.clock, delay, step.signal).catch(() => {});
@@ -223,6 +227,9 @@ async function runStageOnce(step: StageStep, attempt: number): Promise<StageOutc
     if (timeout.signal.aborted) return timedOut(step, timeout.signal.reason as Timeout, outputs);
     return { status: 'success', outputs: maskDeep(outputs, io.mask), error: null, tolerated: false };
   } catch (e) {
+    if (e instanceof PauseRequest) {
+      return { status: 'paused', outputs: {}, error: null, tolerated: false, pause: { jobKey: task.jobKey, path, stageId: stage.id, prompt: io.mask(e.prompt), schema: e.schema } };
+    }
     if (timeout.signal.aborted) return timedOut(step, timeout.signal.reason as Timeout, e instanceof StageFailure ? e.outputs : {});
     const jobTimedOut = step.signal.aborted && step.signal.reason instanceof Timeout;
     if (jobTimedOut) return timedOut(step, step.signal.reason as Timeout, e instanceof StageFailure ? e.outputs : {});

@@ -28,6 +28,8 @@ export interface JobTask {
   stageAttempts?: Record<string, number>;
   /** Extra `run` context (e.g. `trigger`). */
   runContext?: Record<string, unknown>;
+  /** Validated values for `input:` stages, by path (`wf resume`). */
+  inputs?: Record<string, Record<string, unknown>>;
 }
 
 /** Asks a worker thread to run one `uses:` hook. */
@@ -67,6 +69,18 @@ export interface JobResult {
   status: NodeStatus;
   outputs: Record<string, unknown>;
   error: SerializedWfError | null;
+  /** When `status` is 'paused': the `input:` stage waiting. */
+  pause?: PauseInfo;
+}
+
+/** An `input:` stage waiting for `wf resume`. */
+export interface PauseInfo {
+  jobKey: string;
+  path: string;
+  stageId: string | null;
+  prompt: string;
+  /** Field → declared type (`bool`, `str`, {type, options}…). */
+  schema: Record<string, unknown>;
 }
 
 /** Stage events the job runner reports to the run loop, which records them before showing them. */

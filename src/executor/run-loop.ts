@@ -9,7 +9,7 @@ import { jobCells } from './job-cells.js';
 import { retryDelay, runJob } from './job-runner.js';
 import { makeMasker, maskError } from './mask.js';
 import { needsOf, referencedJobs } from './needs-context.js';
-import type { JobResult, JobTask } from './protocol.js';
+import type { JobResult, JobTask, PauseInfo } from './protocol.js';
 import { renderEnv } from './render-env.js';
 import type { RunEventListener } from './run-events.js';
 import { RunRecorder } from './run-recorder.js';
@@ -29,6 +29,8 @@ export interface RunSeed {
   rerun: Set<string>;
   /** `--from JOB[.STAGE]`: jobs whose kept cells and stages are run again, from this stage index. */
   from: Map<string, number>;
+  /** `wf resume`: validated input values by instance key → `input:` stage path. */
+  inputs?: Map<string, Record<string, Record<string, unknown>>>;
 }
 
 export interface RunLoopOptions {
@@ -114,6 +116,8 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
   let readyHead = 0;
   const inFlight = new Set<Instance>();
   let jobsDone = 0;
+  let timersPending = 0;
+  const pauses: PauseInfo[] = [];
   let cancelled = o.signal?.aborted ?? false;
   let cancelReason = 'cancelled';
   let fatal: unknown;
@@ -167,6 +171,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     }
     const single = state.instances.length === 1 && state.instances[0]!.key === state.job.id;
     if (!single) recorder.jobEnd(state.job.id, state.job.id, result, error, ts, state.startedAt ? ts - state.startedAt : 0, reason);
+    if (result === 'paused') return; // what needs it waits for `wf resume`
     for (const dependent of plan.dependents.get(state.job.id) ?? []) {
       const d = jobs.get(dependent)!;
       if (--d.waitingNeeds === 0) toStart.push(d);
@@ -245,7 +250,8 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
       ready.splice(0, readyHead);
       readyHead = 0;
     }
-    if (inFlight.size === 0 && readyHead >= ready.length && jobsDone === jobs.size) wake();
+    // Settled: nothing runs, waits or is ready; jobs not done then wait behind a paused one.
+    if (inFlight.size === 0 && readyHead >= ready.length && toStart.length === 0 && timersPending === 0) wake();
   }
 
   function dispatch(inst: Instance): void {
@@ -270,7 +276,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     const task: JobTask = {
       runId: run.id, pipeline: pipeline.name, jobKey: inst.key, job: state.job, attempt: run.attempt, release: run.release,
       params: o.params, secretParams: o.secretParams, matrix: inst.matrix, needs: needsOf(state.job, state.refs, jobs), env: pipelineEnv,
-      registry: o.registry, secrets: o.secrets, done, stageAttempts, runContext: o.runContext,
+      registry: o.registry, secrets: o.secrets, done, stageAttempts, runContext: o.runContext, inputs: seed?.inputs?.get(inst.key),
     };
     runJob(task, { emit: (ev) => recorder.stage(inst.key, ev), transport: o.transport, mask, signal: inst.abort.signal, clock })
       .then(guard((result: JobResult) => onInstanceDone(inst, result)), fail);
@@ -292,8 +298,10 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
       inst.status = 'pending';
       inst.attempt++;
       state.running++; // holds its slot of the job's max-parallel while it waits
+      timersPending++;
       inst.retryTimer = clock.setTimer(guard(() => {
         inst.retryTimer = undefined;
+        timersPending--;
         state.running--;
         if (cancelled) return cancelInstance(inst);
         ready.push(inst);
@@ -303,6 +311,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     }
     inst.status = result.status;
     inst.outputs = result.outputs;
+    if (result.pause) pauses.push(result.pause);
     recorder.jobEnd(inst.key, state.job.id, result.status, result.error, ts, ts - inst.startedAt, undefined, inst.attempt);
     if (result.status === 'failed' && state.job.failFast && state.instances.length > 1) {
       for (const x of state.instances) if (x !== inst) cancelInstance(x, 'fail-fast: another cell failed');
@@ -318,7 +327,10 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
   function cancelInstance(x: Instance, why = cancelReason): void {
     if (x.status === 'pending') {
       x.retryTimer?.();
-      if (x.retryTimer) x.job.running--;
+      if (x.retryTimer) {
+        x.job.running--;
+        timersPending--;
+      }
       x.retryTimer = undefined;
       x.status = 'cancelled';
       const ts = clock.now();
@@ -337,7 +349,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     // A matrix job's outputs merge its cells in matrix order (GitHub Actions: later cells win).
     state.outputs = Object.assign({}, ...state.instances.map((x) => x.outputs));
     const statuses = state.instances.map((x) => x.status);
-    const status: NodeStatus = statuses.includes('failed') ? 'failed' : statuses.includes('cancelled') ? 'cancelled' : 'success';
+    const status: NodeStatus = statuses.includes('failed') ? 'failed' : statuses.includes('paused') ? 'paused' : statuses.includes('cancelled') ? 'cancelled' : 'success';
     const failedKey = state.instances.find((x) => x.status === 'failed')?.key;
     finishJob(state, status, failedKey ? (recorder.jobRecord(failedKey)?.error ?? null) : null);
   }
@@ -388,8 +400,12 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     await settled;
     if (fatal) throw fatal;
     const failedJob = [...jobs.values()].find((s) => s.result === 'failed' && !s.tolerated);
-    run.status = cancelled ? 'cancelled' : failedJob ? 'failed' : 'success';
+    run.status = cancelled ? 'cancelled' : pauses.length > 0 ? 'paused' : failedJob ? 'failed' : 'success';
     run.error = failedJob ? failedJob.error : null;
+    if (run.status === 'paused') {
+      run.context = { ...run.context, pauses };
+      recorder.run({ context: run.context });
+    }
     if (run.status === 'failed' && pipeline.onFailure && !fatal) await runOnFailure(pipeline.onFailure);
     if (fatal) throw fatal;
   } catch (e) {

@@ -52,3 +52,13 @@ export class StageFailure extends Error {
     super(error.message);
   }
 }
+
+/** Thrown by an `input:` stage that has no input yet: the job, then the run, pause here. */
+export class PauseRequest extends Error {
+  constructor(
+    readonly prompt: string,
+    readonly schema: Record<string, unknown>,
+  ) {
+    super(`waiting for input: ${prompt}`);
+  }
+}

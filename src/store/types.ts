@@ -2,7 +2,7 @@ import type { SerializedWfError } from '../errors/index.js';
 
 export type RunStatus = 'running' | 'success' | 'failed' | 'cancelled' | 'paused' | 'interrupted';
 /** `upstream_failed`: not run because a job it needs failed (Airflow's meaning). */
-export type NodeStatus = 'pending' | 'running' | 'success' | 'failed' | 'upstream_failed' | 'skipped' | 'cancelled' | 'interrupted';
+export type NodeStatus = 'pending' | 'running' | 'success' | 'failed' | 'upstream_failed' | 'skipped' | 'cancelled' | 'interrupted' | 'paused';
 export type RunTrigger = 'manual' | 'schedule' | 'trigger' | 'retry' | 'backfill';
 
 /** Values here are already masked: a secret never reaches the store in clear. */

@@ -33,6 +33,10 @@ export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
       const { runDetails } = await import('../../api/history.js');
       printJson(runDetails(where.state, outcome.run.id));
     }
+    if (outcome.run.status === 'paused') {
+      const { describePause } = await import('../render/pause.js');
+      process.stderr.write(describePause(outcome.run));
+    }
     return EXIT[outcome.run.status] ?? 1;
   } catch (e) {
     return reportError(e, flags.json);

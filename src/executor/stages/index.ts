@@ -9,6 +9,7 @@ import { runForeach } from './foreach.js';
 import { runParallel } from './parallel.js';
 import { runCase } from './case.js';
 import { runUntil } from './until.js';
+import { runInput } from './input.js';
 
 const notYet: StageRunner = async ({ stage }) => {
   throw new WfError('E_NOT_IMPLEMENTED', `'${stage.kind}:' stages validate but do not run in this version`, {
@@ -27,5 +28,5 @@ export const STAGE_RUNNERS: Record<StageKind, StageRunner> = {
   parallel: runParallel,
   case: runCase,
   until: runUntil,
-  input: notYet,
+  input: runInput,
 };
