@@ -12,6 +12,7 @@ import type { Project } from '../loader/load-project.js';
 import type { Pipeline } from '../model/types.js';
 import { currentOwner, newRunId, openStore, processStart, type JobRecord, type RunRecord, type RunTrigger, type Store } from '../store/index.js';
 import { checkHooks, usesStages, type HookInputs } from './check-hooks.js';
+import type { ChildRequest, ChildResult } from '../executor/stage-context.js';
 import type { Locations } from './options.js';
 import { resolveParams, type ParamSources, type ResolvedParams } from './params.js';
 
@@ -201,6 +202,7 @@ export async function execute(prepared: PreparedRun, run: RunRecord, store: Stor
       seed,
       runContext: o.context,
       onFatal: () => transport.host.killAll(),
+      startChild: (request) => startChildRun(prepared, request, store, pool, o),
     });
     return { claimed: true, run: final, jobs: store.getJobs(final.id) };
   } finally {
@@ -224,4 +226,24 @@ export function hashPipeline(pipeline: Pipeline): { modelHash: string; jobHashes
   jobHashes['(params)'] = hash(pipeline.params);
   jobHashes['(env)'] = hash(pipeline.env);
   return { modelHash: hash({ jobs: pipeline.jobs, onFailure: pipeline.onFailure, params: pipeline.params, env: pipeline.env }), jobHashes };
+}
+
+/**
+ * A `trigger:` child: a run of its own (linked by `parentRunId`), in this process, with its own job
+ * slots, so a parent waiting for it holds nothing the child needs. A cycle of names met at run time
+ * (names from expressions) is refused.
+ */
+async function startChildRun(parent: PreparedRun, request: ChildRequest, store: Store, pool: WorkerPool, o: StartRunOptions): Promise<ChildResult> {
+  const chain = (o.context?.triggerChain as string[] | undefined) ?? [parent.pipeline.name];
+  if (chain.includes(request.pipeline)) {
+    throw new WfError('E_CYCLE', `trigger cycle: ${[...chain, request.pipeline].join(' → ')}`, { hint: 'a pipeline may not trigger itself, directly or through others' });
+  }
+  const prepared = await prepareRun({ ...parent.locations, pipeline: request.pipeline, params: { file: request.params }, pool, clock: o.clock });
+  const outcome = await startRun(prepared, {
+    store, pool, clock: o.clock, maxParallel: o.maxParallel, trigger: 'trigger', parentRunId: request.parentRunId,
+    context: { triggerChain: [...chain, request.pipeline] }, signal: request.signal,
+  });
+  const jobs: Record<string, Record<string, unknown>> = {};
+  for (const j of outcome.jobs) jobs[j.jobId] = { ...jobs[j.jobId], ...(j.outputs ?? {}) };
+  return { runId: outcome.run.id, status: outcome.run.status, jobs, error: outcome.run.error };
 }

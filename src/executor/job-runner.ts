@@ -19,6 +19,8 @@ export interface JobIO {
   /** Aborts on run cancel, fail-fast of a sibling cell, or the job's timeout (reason: a Timeout). */
   signal: AbortSignal;
   clock: Clock;
+  /** Starts child runs (`trigger:`); absent where child runs are not possible. */
+  startChild?: StageRun['startChild'];
 }
 
 /** The abort reason of a timeout, so a timed-out stage or job fails instead of counting as cancelled. */
@@ -211,6 +213,10 @@ async function runStageOnce(step: StageStep, attempt: number): Promise<StageOutc
     spawn: (request, onData) => io.transport.spawn(request, owner, onData, signal),
     callHook: (call) => io.transport.callHook(call, signal),
     log: (stream, text) => io.emit({ t: 'log', path, stream, text: io.mask(text), ts: io.clock.now() }),
+    startChild: (request) => {
+      if (!io.startChild) throw new WfError('E_STAGE', 'trigger: child runs are not available here', { loc: stage.loc });
+      return io.startChild(request);
+    },
     nested: async (stages, scope, prefix) => {
       const childCtx: ExprContext = { ...step.ctx, stages: { ...step.ctx.stages }, ...scope };
       const r = await runStages(stages, { task, ctx: childCtx, baseEnv: step.baseEnv, io, signal, prefix: `${prefix}.`, reuse: false });

@@ -6,7 +6,7 @@ import { planJobs } from '../planner/index.js';
 import { HEARTBEAT_MS, type JobRecord, type NodeStatus, type RunRecord, type Store } from '../store/index.js';
 import { renderDeep, truthy, type ExprContext } from '../template/index.js';
 import { jobCells } from './job-cells.js';
-import { retryDelay, runJob } from './job-runner.js';
+import { retryDelay, runJob, type JobIO } from './job-runner.js';
 import { makeMasker, maskError } from './mask.js';
 import { needsOf, referencedJobs } from './needs-context.js';
 import type { JobResult, JobTask, PauseInfo } from './protocol.js';
@@ -50,8 +50,10 @@ export interface RunLoopOptions {
   signal?: AbortSignal;
   seed?: RunSeed;
   runContext?: Record<string, unknown>;
-  /** Records each process group (write-ahead) so a kill -9 leaves nothing untraceable. */
+  /** Called when the run stops on an error (to kill what it started). */
   onFatal?(error: unknown): void;
+  /** Starts child runs for `trigger:` stages. */
+  startChild?: JobIO['startChild'];
 }
 
 interface Instance {
@@ -278,7 +280,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
       params: o.params, secretParams: o.secretParams, matrix: inst.matrix, needs: needsOf(state.job, state.refs, jobs), env: pipelineEnv,
       registry: o.registry, secrets: o.secrets, done, stageAttempts, runContext: o.runContext, inputs: seed?.inputs?.get(inst.key),
     };
-    runJob(task, { emit: (ev) => recorder.stage(inst.key, ev), transport: o.transport, mask, signal: inst.abort.signal, clock })
+    runJob(task, { emit: (ev) => recorder.stage(inst.key, ev), transport: o.transport, mask, signal: inst.abort.signal, clock, startChild: o.startChild })
       .then(guard((result: JobResult) => onInstanceDone(inst, result)), fail);
   }
 
@@ -455,7 +457,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
       secretParams: o.secretParams, matrix: null, needs, env: pipelineEnv, registry: o.registry, secrets: o.secrets,
       runContext: { ...o.runContext, failed_jobs: failedJobs, error: run.error?.message ?? null },
     };
-    const result = await runJob(task, { emit: (ev) => recorder.stage(key, ev), transport: o.transport, mask, signal: abort.signal, clock });
+    const result = await runJob(task, { emit: (ev) => recorder.stage(key, ev), transport: o.transport, mask, signal: abort.signal, clock, startChild: o.startChild });
     o.signal?.removeEventListener('abort', onCancel);
     const ts = clock.now();
     const end = recorder.job(key, 'on-failure', { status: result.status, endedAt: iso(ts), outputs: result.outputs, error: result.error });

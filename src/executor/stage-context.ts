@@ -31,6 +31,23 @@ export interface StageRun {
    * `<prefix>.<n>`. Resolves when they are done; a failure does not throw.
    */
   nested(stages: readonly Stage[], scope: { item?: unknown; index?: number; branch?: string }, prefix: string): Promise<NestedResult>;
+  /** Starts another pipeline as a child run of this one and waits for it (`trigger:`). */
+  startChild(request: ChildRequest): Promise<ChildResult>;
+}
+
+export interface ChildRequest {
+  pipeline: string;
+  params: Record<string, unknown>;
+  parentRunId: string;
+  signal: AbortSignal;
+}
+
+export interface ChildResult {
+  runId: string;
+  status: string;
+  /** Each job's outputs. */
+  jobs: Record<string, Record<string, unknown>>;
+  error: { message: string } | null;
 }
 
 export interface NestedResult {

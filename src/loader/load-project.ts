@@ -6,6 +6,7 @@ import type { OnTemplate, Pipeline, Stage } from '../model/types.js';
 import { pipelineStages } from '../model/walk-stages.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkNeeds } from './check-needs.js';
+import { checkTriggerCycles } from './check-triggers.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
 import { discoverConf, type ConfFile } from './discover.js';
@@ -170,6 +171,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     }
   }
 
+  errors.push(...checkTriggerCycles(project.pipelines));
   return { project, errors: sortErrors(errors) };
 }
 

@@ -1,4 +1,3 @@
-import { WfError } from '../../errors/index.js';
 import type { StageKind } from '../../model/types.js';
 import type { StageRunner } from '../stage-context.js';
 import { runEcho } from './echo.js';
@@ -10,20 +9,15 @@ import { runParallel } from './parallel.js';
 import { runCase } from './case.js';
 import { runUntil } from './until.js';
 import { runInput } from './input.js';
+import { runTrigger } from './trigger.js';
 
-const notYet: StageRunner = async ({ stage }) => {
-  throw new WfError('E_NOT_IMPLEMENTED', `'${stage.kind}:' stages validate but do not run in this version`, {
-    loc: stage.loc,
-    hint: 'input: and trigger: stages are coming',
-  });
-};
 
 export const STAGE_RUNNERS: Record<StageKind, StageRunner> = {
   echo: runEcho,
   run: runShell,
   uses: runUses,
   raise: runRaise,
-  trigger: notYet,
+  trigger: runTrigger,
   foreach: runForeach,
   parallel: runParallel,
   case: runCase,
