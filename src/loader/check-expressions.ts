@@ -3,7 +3,7 @@ import type { Pipeline, Stage } from '../model/types.js';
 import { walkStages as nestedStages } from '../model/walk-stages.js';
 import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
 import { checkRef, type RefContext, type RefScope } from './check-refs.js';
-import { checkShellScript } from './check-shell.js';
+import { checkScriptPositions, checkShellScript } from './check-shell.js';
 import { normaliseIf } from './compile-stage.js';
 import type { SourceFile, YamlPath } from './source.js';
 
@@ -77,7 +77,7 @@ function walkStage(stage: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void 
         break;
       case 'run':
       case 'bash':
-        checkValue(v, at, scope, ctx, true);
+        checkValue(v, at, scope, ctx, typeof stage.shell === 'string' ? stage.shell : 'bash');
         break;
       case 'stages':
         walkStages(v, at, 'foreach' in stage ? { ...scope, inForeach: true } : scope, ctx);
@@ -107,13 +107,13 @@ function walkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx): v
   } else checkValue(value, path, scope, ctx);
 }
 
-function checkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx, shell = false): void {
+/** `shell`: the script's shell when the value is a `run:` script (its positions are checked too). */
+function checkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx, shell?: string): void {
   if (typeof value !== 'string' || !hasTemplate(value)) return;
   const t = checkString(value, path, scope, ctx);
-  if (t && shell) {
-    const problem = checkShellScript(t, ctx.src.loc(path));
-    if (problem) ctx.errors.push(problem);
-  }
+  if (!t || shell === undefined) return;
+  const problem = shell === 'bash' || shell === 'sh' ? checkShellScript(t, ctx.src.loc(path)) : checkScriptPositions(value, shell, ctx.src.loc(path));
+  if (problem) ctx.errors.push(problem);
 }
 
 /** Compiles one template and checks its references; returns it when it compiled. */

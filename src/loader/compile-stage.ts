@@ -93,7 +93,7 @@ function compileStage(r: Raw, path: YamlPath, scope: StageScope): Stage | undefi
     case 'echo':
       return { ...base, kind, echo: kindKey === 'echo' ? r.echo : r.name, sleepMs: durationAt(r.sleep, [...path, 'sleep'], scope) };
     case 'run':
-      return { ...base, kind, run: String(r[kindKey]), shell: (r.shell as 'bash' | 'sh' | undefined) ?? 'bash' };
+      return { ...base, kind, run: String(r[kindKey]), shell: shellAt(r.shell, [...path, 'shell'], scope) };
     case 'uses':
     {
       const withArgs = (r.with as Raw | undefined) ?? {};
@@ -168,6 +168,17 @@ export function durationAt(value: unknown, path: YamlPath, scope: { src: SourceF
     return null;
   }
   return ms;
+}
+
+export const SHELLS = ['bash', 'sh', 'python', 'node'];
+
+/** `shell:` is one wf knows, or a command template with `{0}` for the script file (as GitHub Actions). */
+function shellAt(value: unknown, path: YamlPath, scope: { src: SourceFile; errors: WfError[] }): string {
+  if (value === undefined || value === null) return 'bash';
+  const shell = String(value);
+  if (SHELLS.includes(shell) || (shell.includes('{0}') && shell.trim().length > 3)) return shell;
+  scope.errors.push(new WfError('E_TYPE', `shell: '${shell}' is not a shell wf knows`, { loc: scope.src.loc(path), hint: `use ${SHELLS.join(', ')}, or a command with {0} for the script file, e.g. "perl {0}"` }));
+  return 'bash';
 }
 
 /** Exponential backoff stops growing at one hour unless `max-delay` says otherwise. */

@@ -55,7 +55,8 @@ interface StageBase {
 }
 
 export interface EchoStage extends StageBase { kind: 'echo'; echo: unknown; sleepMs: number | null }
-export interface RunStage extends StageBase { kind: 'run'; run: string; shell: 'bash' | 'sh' }
+/** `shell:` bash (default), sh, python, node, or a command with `{0}` for the script file. */
+export interface RunStage extends StageBase { kind: 'run'; run: string; shell: string }
 export interface UsesStage extends StageBase {
   kind: 'uses';
   uses: string;
