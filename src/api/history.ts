@@ -107,3 +107,19 @@ export function runLogs(state: string, idOrPrefix: string, filter: { job?: strin
     return { run, jobs, logs };
   });
 }
+
+export interface RunTree extends RunDetails {
+  /** Child runs (`trigger:`), each with its own tree. */
+  children: RunTree[];
+}
+
+/** A run with its jobs, stages, attempts and child runs, recursively (`wf logs --tree`). */
+export function runTree(state: string, idOrPrefix: string): RunTree {
+  return withStore(state, (store) => {
+    const build = (run: RunRecord, depth: number): RunTree => ({
+      ...details(store, run),
+      children: depth > 20 ? [] : store.childRuns(run.id).map((c) => build(c, depth + 1)),
+    });
+    return build(findRun(store, idOrPrefix), 0);
+  });
+}

@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--stage <stage>', 'only this stage (id, name or position)')
     .option('--json', 'print the run, jobs, stages and log lines as JSON (with --follow: one event per line)')
     .option('-f, --follow', 'stream a running run\'s events until it ends, then exit with its exit code')
-    .addHelpText('after', '\nExamples:\n  wf logs last\n  wf logs mi3k2x --job extract --json\n  wf logs last --follow')
+    .option('--tree', 'the run as a tree: jobs, nested stages, attempts and child runs, with status and durations')
+    .addHelpText('after', '\nExamples:\n  wf logs last\n  wf logs mi3k2x --job extract --json\n  wf logs last --follow\n  wf logs last --tree')
     .action(lazy('logs', 'cmdLogs'));
 
   withLocations(program.command('retry <run>'))

@@ -3,9 +3,19 @@ import { reportError } from '../errors.js';
 import { out, STATUS_ICON, statusColor } from '../style.js';
 import { locations, printJson, type LocationFlags } from './shared.js';
 
-export async function cmdLogs(flags: LocationFlags & { job?: string; stage?: string; json?: boolean; follow?: boolean }, id: string): Promise<number> {
+export async function cmdLogs(flags: LocationFlags & { job?: string; stage?: string; json?: boolean; follow?: boolean; tree?: boolean }, id: string): Promise<number> {
   try {
     if (flags.follow) return await follow(flags, id);
+    if (flags.tree) {
+      const { runTree } = await import('../../api/history.js');
+      const tree = runTree(locations(flags).state, id);
+      if (flags.json) printJson(tree);
+      else {
+        const { renderRunTree } = await import('../render/run-tree.js');
+        process.stdout.write(`${renderRunTree(tree).join('\n')}\n`);
+      }
+      return 0;
+    }
     const { runLogs } = await import('../../api/history.js');
     const data = runLogs(locations(flags).state, id, { job: flags.job, stage: flags.stage });
     if (flags.json) {
