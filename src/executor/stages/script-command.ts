@@ -14,7 +14,8 @@ export interface ScriptCommand {
   cleanup(): void;
 }
 
-const EXT: Record<string, string> = { python: '.py', node: '.mjs' };
+// node runs the script as CommonJS (require works, as in a plain .js file); use import() for ES modules.
+const EXT: Record<string, string> = { python: '.py', node: '.cjs' };
 
 /**
  * The command that runs a `run:` stage in its `shell:`. bash and sh get the script with `-c`;
