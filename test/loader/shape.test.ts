@@ -101,7 +101,7 @@ describe('template shape (schema) errors', () => {
           stages: [{id: check, echo: polling}]
         - id: gate
           input: {prompt: Approve?, schema: {approved: bool, reviewer: str}}
-        - trigger: p
+        - trigger: other
           params: {region: eu}
         - raise: stop here
           if: \${{ failure() }}
@@ -114,6 +114,12 @@ describe('template shape (schema) errors', () => {
       stages: [{name: only a name}, {bash: echo, shell: sh}, {echo: hi, sleep: 1s}]
   on-failure:
     stages: [{run: 'echo "\${{ run.id }} failed"'}]
+other:
+  type: Pipeline
+  params: {region: str}
+  jobs:
+    j:
+      stages: [{echo: hi}]
 `;
     const { errors, project } = inspectFiles({ 'conf/a.yml': text });
     expect(errors).toEqual([]);
