@@ -225,7 +225,8 @@ export function hashPipeline(pipeline: Pipeline): { modelHash: string; jobHashes
   if (pipeline.onFailure) jobHashes['(on-failure)'] = hash(pipeline.onFailure);
   jobHashes['(params)'] = hash(pipeline.params);
   jobHashes['(env)'] = hash(pipeline.env);
-  return { modelHash: hash({ jobs: pipeline.jobs, onFailure: pipeline.onFailure, params: pipeline.params, env: pipeline.env }), jobHashes };
+  // The model's hash is the hash of its parts' hashes: each part is serialised once.
+  return { modelHash: hash(jobHashes), jobHashes };
 }
 
 /**

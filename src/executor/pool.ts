@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import type { MessagePort } from 'node:worker_threads';
 import type { HookResult, InspectResult, WorkerTask } from './protocol.js';
 
 export interface WorkerPool {
-  run(task: WorkerTask, signal?: AbortSignal): Promise<InspectResult | HookResult>;
+  run(task: WorkerTask, signal?: AbortSignal, transferList?: MessagePort[]): Promise<InspectResult | HookResult | null>;
   readonly maxThreads: number;
   close(): Promise<void>;
 }
@@ -30,7 +31,7 @@ export function createPool(maxThreads = defaultThreads(), minThreads = 0): Worke
   if (minThreads > 0) get();
   return {
     maxThreads,
-    run: (task, signal) => get().run(task, { signal }) as Promise<InspectResult | HookResult>,
+    run: (task, signal, transferList) => get().run(task, { signal, transferList: transferList as never }) as Promise<InspectResult | HookResult | null>,
     close: async () => {
       await pool?.destroy();
     },

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { SerializedWfError, SourceLoc } from '../errors/index.js';
 import type { Job } from '../model/types.js';
 import type { HookDescriptions } from '../registry/describe-hooks.js';
@@ -53,7 +54,20 @@ export interface InspectTask {
   registry: string[];
 }
 
-export type WorkerTask = HookTask | InspectTask;
+/**
+ * Hook calls started in the same tick, sent to one worker as one piscina task: one message each
+ * way instead of one per call. Each result is posted on `port` as soon as its call settles.
+ */
+export interface HookBatchTask {
+  kind: 'hooks';
+  calls: HookTask[];
+  port: MessagePort;
+}
+
+/** A result posted on a batch's port (results settled in the same tick travel together). */
+export type HookBatchMessage = Array<{ callId: number; result: HookResult }>;
+
+export type WorkerTask = HookTask | HookBatchTask | InspectTask;
 
 export interface InspectResult {
   hooks: HookDescriptions;

@@ -100,7 +100,10 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
   const { pipeline, store, clock } = o;
   const run: RunRecord = { ...o.run };
   const writer = new StoreWriter(store);
-  const iso = (ms: number) => new Date(ms).toISOString();
+  // Events come in bursts within one millisecond: format each instant once.
+  let lastMs = NaN;
+  let lastIso = '';
+  const iso = (ms: number) => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = new Date(ms).toISOString())));
   const recorder = new RunRecorder(run.id, writer, o.onEvent ?? (() => {}), iso);
   const mask = makeMasker(o.secrets);
   const runCtx = { ...o.runContext, id: run.id, pipeline: pipeline.name, release: run.release, attempt: run.attempt };
