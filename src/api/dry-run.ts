@@ -4,7 +4,7 @@ import { renderEnv } from '../executor/render-env.js';
 import type { Stage } from '../model/types.js';
 import { planJobs } from '../planner/index.js';
 import { jobCells, type JobCell } from '../executor/job-cells.js';
-import { collectRefs, compileCached, hasTemplate, renderDeep, renderShell, toText, type ExprContext } from '../template/index.js';
+import { collectRefs, compileCached, hasTemplate, renderDeep, renderScript, renderShell, toText, type ExprContext } from '../template/index.js';
 import { checkHooks, loadInputsInProcess } from './check-hooks.js';
 import type { Locations } from './options.js';
 import type { ParamSources } from './params.js';
@@ -92,7 +92,9 @@ function dryStage(stage: Stage, path: string, ctx: ExprContext): DryStage {
   switch (stage.kind) {
     case 'run': {
       try {
-        const { script, env } = renderShell(stage.run, ctx);
+        // As it will run: bash/sh read values from variables, python/node from JSON in the environment.
+        const lang = stage.shell === 'python' || stage.shell === 'node' ? stage.shell : null;
+        const { script, env } = lang ? renderScript(stage.run, lang, ctx) : renderShell(stage.run, ctx);
         return { ...base, shell: stage.shell, script, env: { ...env, ...safe(() => renderEnv(stage.env, ctx), {}) } };
       } catch (e) {
         // Shown, not hidden: this stage would fail the same way when run.
@@ -137,7 +139,8 @@ export function formatDryRun(plan: DryRun): string {
       lines.push(`  ${s.path}. ${s.name} [${s.kind}]${s.if ? `  if ${s.if}` : ''}`);
       if (s.script !== undefined) {
         for (const [k, v] of Object.entries(s.env ?? {})) lines.push(`     ${k}=${shellQuote(v)}`);
-        lines.push(`     $ ${s.shell ?? 'bash'} -c`, ...s.script.split('\n').map((l) => `       ${l}`));
+        const how = s.shell === 'python' ? 'python3 <script file>' : s.shell === 'node' ? 'node <script file>' : s.shell?.includes('{0}') ? s.shell.replace('{0}', '<script file>') : `${s.shell ?? 'bash'} -c`;
+        lines.push(`     $ ${how}`, ...s.script.split('\n').map((l) => `       ${l}`));
       }
       if (s.uses) lines.push(`     uses ${s.uses} with ${JSON.stringify(s.with)}`);
       if (s.text !== undefined) lines.push(`     echo ${s.text}`);

@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { WfError } from '../errors/index.js';
-import { openStore, pidIsAlive, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+import { recoverInterrupted } from '../executor/recover.js';
+import { openStore, runOwnerAlive, STORE_FILE, type AttemptRecord, type JobRecord, type ListRunsQuery, type LogRecord, type RunRecord, type StageRecord, type Store } from '../store/index.js';
+
+export interface StageDetails extends StageRecord {
+  /** Every attempt of this stage, the one shown above included (`retry:`, `wf retry`). */
+  attempts: AttemptRecord[];
+}
 
 export interface JobDetails extends JobRecord {
-  stages: StageRecord[];
+  stages: StageDetails[];
+  attempts: AttemptRecord[];
 }
 
 export interface RunDetails {
@@ -10,8 +19,26 @@ export interface RunDetails {
   jobs: JobDetails[];
 }
 
+/**
+ * Opens the store to read history. Where it may write, runs left behind by a dead process are
+ * recovered first (marked interrupted, their processes killed), as every command does; a store
+ * that does not exist yet is not created, and a read-only state folder is still readable.
+ */
+export function openForReading(state: string): Store {
+  if (existsSync(join(state, STORE_FILE))) {
+    try {
+      const store = openStore(state);
+      recoverInterrupted(store);
+      return store;
+    } catch {
+      // read-only folder or file: read what is there
+    }
+  }
+  return openStore(state, { readonly: true });
+}
+
 function withStore<T>(state: string, fn: (store: Store) => T): T {
-  const store = openStore(state, { readonly: true });
+  const store = openForReading(state);
   try {
     return fn(store);
   } finally {
@@ -21,14 +48,21 @@ function withStore<T>(state: string, fn: (store: Store) => T): T {
 
 function details(store: Store, stored: RunRecord): RunDetails {
   // Read-only commands do not write; a run whose process is gone is shown as it will be recorded.
-  const run: RunRecord = stored.status === 'running' && !(stored.pid && pidIsAlive(stored.pid)) ? { ...stored, status: 'interrupted' } : stored;
-  const stages = store.getStages(run.id);
-  const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: stages.filter((s) => s.jobKey === job.key) }));
+  const run: RunRecord = stored.status === 'running' && !runOwnerAlive(stored) ? { ...stored, status: 'interrupted' } : stored;
+  const attempts = new Map<string, AttemptRecord[]>();
+  for (const a of store.getAttempts(run.id)) {
+    const key = `${a.jobKey}\0${a.stagePath}`;
+    attempts.set(key, [...(attempts.get(key) ?? []), a]);
+  }
+  const stages = store.getStages(run.id).map((s) => ({ ...s, attempts: attempts.get(`${s.jobKey}\0${s.path}`) ?? [] }));
+  const byJob = new Map<string, StageDetails[]>();
+  for (const s of stages) byJob.set(s.jobKey, [...(byJob.get(s.jobKey) ?? []), s]);
+  const jobs = store.getJobs(run.id).map((job) => ({ ...job, stages: byJob.get(job.key) ?? [], attempts: attempts.get(`${job.key}\0`) ?? [] }));
   return { run, jobs };
 }
 
 /** Finds a run by id, unique prefix, or `last`. */
-function findRun(store: Store, idOrPrefix: string): RunRecord {
+export function findRun(store: Store, idOrPrefix: string): RunRecord {
   const run = idOrPrefix === 'last' ? store.listRuns({ limit: 1 })[0] : store.getRun(idOrPrefix);
   if (!run) {
     const recent = store.listRuns({ limit: 3 }).map((r) => r.id);
@@ -71,5 +105,21 @@ export function runLogs(state: string, idOrPrefix: string, filter: { job?: strin
     const keep = new Set(jobs.flatMap((j) => (filter.stage ? j.stages.map((s) => `${j.key}\0${s.path}`) : [`${j.key}\0*`])));
     const logs = store.getLogs(run.id).filter((l) => !filter.job && !filter.stage ? true : keep.has(`${l.jobKey}\0${filter.stage ? l.stagePath : '*'}`));
     return { run, jobs, logs };
+  });
+}
+
+export interface RunTree extends RunDetails {
+  /** Child runs (`trigger:`), each with its own tree. */
+  children: RunTree[];
+}
+
+/** A run with its jobs, stages, attempts and child runs, recursively (`wf logs --tree`). */
+export function runTree(state: string, idOrPrefix: string): RunTree {
+  return withStore(state, (store) => {
+    const build = (run: RunRecord, depth: number): RunTree => ({
+      ...details(store, run),
+      children: depth > 20 ? [] : store.childRuns(run.id).map((c) => build(c, depth + 1)),
+    });
+    return build(findRun(store, idOrPrefix), 0);
   });
 }

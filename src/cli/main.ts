@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { reportError } from './errors.js';
+import { guardOutput } from './output-guard.js';
 
 /** Options every command takes (SPEC §1); also accepted before the command name. */
 function withLocations(cmd: Command): Command {
@@ -24,6 +25,7 @@ function lazy(module: string, fn: string) {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  guardOutput();
   const program = withLocations(new Command('wf'))
     .description('Run metadata-driven pipelines: YAML templates in conf/, hooks in a registry.')
     .version(VERSION)
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--params-file <file>', 'params from a .json or .yml file')
     .option('--dry-run', 'print each stage as it would run (scripts as rendered); run nothing')
     .option('--json', 'print one JSON document with the run, its jobs and stages')
-    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: number of cores)').argParser(positiveInt))
+    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: 32; hook code also waits for one of the per-core threads)').argParser(positiveInt))
     .addHelpText('after', '\nExamples:\n  wf run hello-world\n  wf run sales-report -p tables=orders,refunds -p min-amount=10\n  wf run sales-report --dry-run')
     .action(lazy('run', 'cmdRun'));
 
@@ -76,9 +78,39 @@ export async function main(argv: string[]): Promise<void> {
     .description("a run's logs and stage outputs (a unique prefix of the id is enough; 'last' = newest run)")
     .option('--job <job>', 'only this job (id or instance key)')
     .option('--stage <stage>', 'only this stage (id, name or position)')
-    .option('--json', 'print the run, jobs, stages and log lines as JSON')
-    .addHelpText('after', '\nExamples:\n  wf logs last\n  wf logs mi3k2x --job extract --json')
+    .option('--json', 'print the run, jobs, stages and log lines as JSON (with --follow: one event per line)')
+    .option('-f, --follow', 'stream a running run\'s events until it ends, then exit with its exit code')
+    .option('--tree', 'the run as a tree: jobs, nested stages, attempts and child runs, with status and durations')
+    .addHelpText('after', '\nExamples:\n  wf logs last\n  wf logs mi3k2x --job extract --json\n  wf logs last --follow\n  wf logs last --tree')
     .action(lazy('logs', 'cmdLogs'));
+
+  withLocations(program.command('retry <run>'))
+    .description('continue a failed, cancelled or interrupted run in place: what succeeded keeps its outputs; the rest runs')
+    .option('--from <job[.stage]>', 'run again from this job (or stage) and everything downstream of it')
+    .option('--force', 'retry even though the pipeline changed since the run')
+    .option('-p, --param <name=value>', 'a value for a secret param (taken again from its source) (repeatable)', collect, [])
+    .option('--params-file <file>', 'params from a .json or .yml file')
+    .option('--json', 'print one JSON document with the run, its jobs and stages')
+    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: 32)').argParser(positiveInt))
+    .addHelpText('after', '\nExamples:\n  wf retry last\n  wf retry mwuq3k --from load\n  wf retry mwuq3k --from extract.pull --force')
+    .action(lazy('retry', 'cmdRetry'));
+
+  withLocations(program.command('resume <run>'))
+    .description('continue a run paused at an input: stage, with the values it asks for (validated against its schema)')
+    .option('-i, --input <field=value>', 'an input value (repeatable)', collect, [])
+    .option('--input-file <file>', 'input values from a .json or .yml file')
+    .option('--force', 'resume even though the pipeline changed since the run paused')
+    .option('--json', 'print one JSON document with the run, its jobs and stages')
+    .addOption(new Option('--max-parallel <n>', 'job instances at once (default: 32)').argParser(positiveInt))
+    .addHelpText('after', '\nExamples:\n  wf resume last -i approved=true -i reviewer=ada\n  wf resume mwuq3k --input-file answers.yml')
+    .action(lazy('resume', 'cmdResume'));
+
+  withLocations(program.command('cancel <run>'))
+    .description('stop a running run, whichever process runs it; exit 0 once it is cancelled')
+    .addOption(new Option('--wait <seconds>', 'how long to wait for it to stop (default: 30)').argParser(positiveInt))
+    .option('--json', 'print the run id and status as JSON')
+    .addHelpText('after', '\nExamples:\n  wf cancel last\n  wf cancel mwuq3k --wait 60')
+    .action(lazy('cancel', 'cmdCancel'));
 
   withLocations(program.command('hooks'))
     .description('the registry: module/hook@tag and declared inputs')

@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   E_NOT_FOUND: 'not found',
   E_NOT_IMPLEMENTED: 'not implemented yet',
   E_STAGE: 'stage failed',
+  E_TIMEOUT: 'timed out',
+  E_HOOK_CRASH: 'hook crashed its worker',
+  E_CHANGED: 'the definition changed since the run',
+  E_STATE: 'the run is not in a state that allows this',
   E_STORE: 'state store error',
   E_INTERNAL: 'internal error',
 } as const;

@@ -1,30 +1,39 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { MessagePort } from 'node:worker_threads';
-import type { InspectResult, WorkerTask } from './protocol.js';
+import type { HookResult, InspectResult, WorkerTask } from './protocol.js';
 
 export interface WorkerPool {
-  run(task: WorkerTask, transferList?: MessagePort[], signal?: AbortSignal): Promise<InspectResult | null>;
+  run(task: WorkerTask, signal?: AbortSignal, transferList?: MessagePort[]): Promise<InspectResult | HookResult | null>;
   readonly maxThreads: number;
   close(): Promise<void>;
 }
 
-export function defaultParallelism(): number {
+/** Hook code needs a thread: one per core. Jobs that run no hook code take none. */
+export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** The worker-thread pool: one thread starts at once (its boot overlaps loading conf/), more on demand. */
-export function createPool(maxThreads = defaultParallelism(), minThreads = 1): WorkerPool {
-  const pool = new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
-    maxThreads,
-    minThreads: Math.min(minThreads, maxThreads),
-    idleTimeout: 30_000,
-    concurrentTasksPerWorker: 1,
-  });
+/**
+ * The worker-thread pool for hook code. Threads start on demand (a run of shell stages starts
+ * none), except `minThreads`, which `wf run` uses to boot one while conf/ loads when hooks are used.
+ */
+export function createPool(maxThreads = defaultThreads(), minThreads = 0): WorkerPool {
+  let pool: Piscina | undefined;
+  const get = () =>
+    (pool ??= new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      maxThreads,
+      minThreads: Math.min(minThreads, maxThreads),
+      idleTimeout: 30_000,
+      concurrentTasksPerWorker: 1,
+    }));
+  if (minThreads > 0) get();
   return {
     maxThreads,
-    run: (task, transferList, signal) => pool.run(task, { transferList: transferList as never, signal }) as Promise<InspectResult | null>,
-    close: () => pool.destroy(),
+    run: (task, signal, transferList) => get().run(task, { signal, transferList: transferList as never }) as Promise<InspectResult | HookResult | null>,
+    close: async () => {
+      await pool?.destroy();
+    },
   };
 }

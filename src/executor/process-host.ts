@@ -1,61 +1,96 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { MessagePort } from 'node:worker_threads';
-import type { MainMessage, SpawnRequest } from './protocol.js';
+import type { SpawnRequest } from './protocol.js';
 
-const KILL_GRACE_MS = 3000;
+/** Between SIGTERM and SIGKILL when a stage is cancelled or times out. */
+export const KILL_GRACE_MS = 2000;
+
+export interface ProcessExit {
+  code: number | null;
+  signal: string | null;
+  error?: string;
+}
+
+export interface SpawnHooks {
+  onData(stream: 'stdout' | 'stderr', data: string): void;
+  /** Aborting stops the process group: SIGTERM, then SIGKILL after KILL_GRACE_MS. */
+  signal?: AbortSignal;
+  /** Called once the group exists (to record it) and once it is gone. */
+  onStart?(pid: number): void;
+  onEnd?(pid: number): void;
+}
 
 /**
- * Starts the processes shell stages ask for, each in its own process group, streams their output
- * back to the asking worker, and kills whole groups on cancel.
+ * Starts stage processes, each as the leader of its own process group, and owns every group: a
+ * stage ends when its script exits and whatever it left running in its group is killed then; a
+ * cancel or timeout kills the whole group; `killAll` is the last word on exit.
  */
 export class ProcessHost {
-  private readonly byOwner = new Map<string, Set<ChildProcess>>();
+  private readonly live = new Set<ChildProcess>();
 
-  spawn(owner: string, id: number, request: SpawnRequest, port: MessagePort): void {
-    const send = (m: MainMessage) => port.postMessage(m);
-    let child: ChildProcess;
-    try {
-      // detached: the script and everything it starts share one process group we can kill as a whole.
-      child = spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
-      send({ t: 'proc-exit', id, code: null, signal: null, error: (e as Error).message });
-      return;
-    }
-    const set = this.byOwner.get(owner) ?? new Set();
-    this.byOwner.set(owner, set);
-    set.add(child);
-    child.stdout!.setEncoding('utf8').on('data', (data: string) => send({ t: 'proc-out', id, stream: 'stdout', data }));
-    child.stderr!.setEncoding('utf8').on('data', (data: string) => send({ t: 'proc-out', id, stream: 'stderr', data }));
-    let done = false;
-    const finish = (m: MainMessage) => {
-      if (done) return;
-      done = true;
-      set.delete(child);
-      send(m);
-    };
-    child.on('error', (e) => finish({ t: 'proc-exit', id, code: null, signal: null, error: e.message }));
-    child.on('close', (code, signal) => finish({ t: 'proc-exit', id, code, signal }));
+  spawn(request: SpawnRequest, hooks: SpawnHooks): Promise<ProcessExit> {
+    return new Promise((resolve) => {
+      if (hooks.signal?.aborted) return resolve({ code: null, signal: 'SIGTERM' });
+      let child: ChildProcess;
+      try {
+        // detached: the script and everything it starts share one process group we can kill as a whole.
+        child = spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd });
+      } catch (e) {
+        // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
+        return resolve({ code: null, signal: null, error: (e as Error).message });
+      }
+      const pid = child.pid;
+      if (pid !== undefined) {
+        this.live.add(child);
+        try {
+          hooks.onStart?.(pid);
+        } catch (e) {
+          // It could not be recorded (the store failed): it must not run unrecorded.
+          signalGroup(child, 'SIGKILL');
+          child.once('close', () => {
+            this.live.delete(child);
+            resolve({ code: null, signal: null, error: `not started: ${(e as Error).message}` });
+          });
+          return;
+        }
+      }
+      let killTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        signalGroup(child, 'SIGTERM');
+        killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS);
+        killTimer.unref();
+      };
+      hooks.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout!.setEncoding('utf8').on('data', (data: string) => hooks.onData('stdout', data));
+      child.stderr!.setEncoding('utf8').on('data', (data: string) => hooks.onData('stderr', data));
+      let exit: ProcessExit | undefined;
+      let done = false;
+      const finish = (result: ProcessExit) => {
+        if (done) return;
+        done = true;
+        clearTimeout(killTimer);
+        hooks.signal?.removeEventListener('abort', onAbort);
+        this.live.delete(child);
+        if (pid !== undefined) hooks.onEnd?.(pid);
+        resolve(result);
+      };
+      child.on('error', (e) => finish({ code: null, signal: null, error: e.message }));
+      // The shell has exited: what it left in its group (`sleep 30 &`) is killed now, which also
+      // closes the pipes such leftovers hold, so 'close' follows at once.
+      child.on('exit', (code, signal) => {
+        exit = { code, signal };
+        signalGroup(child, 'SIGKILL');
+      });
+      child.on('close', (code, signal) => finish(exit ?? { code, signal }));
+    });
   }
 
-  /** SIGTERM to every process group of `owner` (or all owners), SIGKILL after a grace period. */
-  kill(owner?: string): void {
-    const children = owner ? [...(this.byOwner.get(owner) ?? [])] : [...this.byOwner.values()].flatMap((s) => [...s]);
-    for (const child of children) {
-      signalGroup(child, 'SIGTERM');
-      setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS).unref();
-    }
-  }
-
-  /** Last resort on a second Ctrl-C or exit: SIGKILL everything still running. */
-  killNow(): void {
-    for (const set of this.byOwner.values()) for (const child of set) signalGroup(child, 'SIGKILL');
+  /** SIGKILL to every group still running (a forced exit). */
+  killAll(): void {
+    for (const child of this.live) signalGroup(child, 'SIGKILL');
   }
 
   get running(): number {
-    let n = 0;
-    for (const set of this.byOwner.values()) n += set.size;
-    return n;
+    return this.live.size;
   }
 }
 

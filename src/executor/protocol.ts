@@ -1,29 +1,50 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { SerializedWfError } from '../errors/index.js';
+import type { SerializedWfError, SourceLoc } from '../errors/index.js';
 import type { Job } from '../model/types.js';
 import type { HookDescriptions } from '../registry/describe-hooks.js';
 import type { NodeStatus } from '../store/types.js';
 
-/** What the main thread sends a worker to run one job instance. Plain data (structured clone). */
+/** One job instance as the run loop hands it to the job runner. Plain data. */
 export interface JobTask {
-  kind: 'job';
   runId: string;
   pipeline: string;
   jobKey: string;
   job: Job;
+  /** The run's attempt (`run.attempt`). */
   attempt: number;
   release: string | null;
-  /** Clear-text param values (secrets included: the worker needs them) and the rest of the context. */
+  /** Clear-text param values (secrets included: stages need them) and the rest of the context. */
   params: Record<string, unknown>;
   secretParams: string[];
   matrix: Record<string, unknown> | null;
-  needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus }>;
+  needs: Record<string, { outputs: Record<string, unknown>; status: NodeStatus; result?: NodeStatus; error?: SerializedWfError | null }>;
   /** Pipeline env, already rendered. */
   env: Record<string, string>;
   registry: string[];
-  /** Values to replace with *** in everything the worker reports. */
+  /** Values to replace with *** in everything reported. */
   secrets: string[];
-  port: MessagePort;
+  /** Stages that succeeded in an earlier attempt of the run (`wf retry`): kept, not run again. */
+  done?: Record<string, { outputs: Record<string, unknown> }>;
+  /** Attempts each stage already had (so numbering goes on across `wf retry`). */
+  stageAttempts?: Record<string, number>;
+  /** Extra `run` context (e.g. `trigger`). */
+  runContext?: Record<string, unknown>;
+  /** Validated values for `input:` stages, by path (`wf resume`). */
+  inputs?: Record<string, Record<string, unknown>>;
+}
+
+/** Asks a worker thread to run one `uses:` hook. */
+export interface HookTask {
+  kind: 'hook';
+  callId: number;
+  uses: string;
+  with: Record<string, unknown>;
+  registry: string[];
+  loc: SourceLoc;
+  run: { id: string; pipeline: string; job: string; stage: string; attempt: number; release: string | null };
+  secrets: Record<string, string>;
+  /** Values to mask in what the hook reports. */
+  mask: string[];
 }
 
 /** Asks a worker to load hook modules and describe their inputs (for checks before a run). */
@@ -33,39 +54,65 @@ export interface InspectTask {
   registry: string[];
 }
 
-export type WorkerTask = JobTask | InspectTask;
+/**
+ * Hook calls started in the same tick, sent to one worker as one piscina task: one message each
+ * way instead of one per call. Each result is posted on `port` as soon as its call settles.
+ */
+export interface HookBatchTask {
+  kind: 'hooks';
+  calls: HookTask[];
+  port: MessagePort;
+}
+
+/** A result posted on a batch's port (results settled in the same tick travel together). */
+export type HookBatchMessage = Array<{ callId: number; result: HookResult }>;
+
+export type WorkerTask = HookTask | HookBatchTask | InspectTask;
 
 export interface InspectResult {
   hooks: HookDescriptions;
+}
+
+export interface HookResult {
+  outputs: Record<string, unknown> | null;
+  error: SerializedWfError | null;
+  logs: Array<{ stream: 'log' | 'stdout' | 'stderr'; text: string; ts: number }>;
 }
 
 export interface JobResult {
   status: NodeStatus;
   outputs: Record<string, unknown>;
   error: SerializedWfError | null;
+  /** When `status` is 'paused': the `input:` stage waiting. */
+  pause?: PauseInfo;
 }
 
-/** Events a worker streams to the main thread while a job runs (batched into arrays). */
-export type WorkerEvent =
-  | { t: 'stage-start'; path: string; id: string | null; name: string; kind: string; ts: number }
-  | { t: 'stage-end'; path: string; status: NodeStatus; outputs: Record<string, unknown> | null; error: SerializedWfError | null; ts: number }
-  | { t: 'log'; path: string | null; stream: 'stdout' | 'stderr' | 'log'; text: string; ts: number }
-  | { t: 'spawn'; id: number; request: SpawnRequest }
-  | { t: 'job-end'; result: JobResult };
+/** An `input:` stage waiting for `wf resume`. */
+export interface PauseInfo {
+  jobKey: string;
+  path: string;
+  stageId: string | null;
+  prompt: string;
+  /** Field → declared type (`bool`, `str`, {type, options}…). */
+  schema: Record<string, unknown>;
+}
 
-/**
- * Shell stages ask the main thread to start their process: fork() from a worker thread is several
- * times slower than from the main thread (measured: ~9 ms vs ~3 ms per spawn under load) and
- * serialised across threads; owning every child in one place also makes Ctrl-C exact.
- */
+/** Stage events the job runner reports to the run loop, which records them before showing them. */
+export type JobEvent =
+  | { t: 'stage-start'; path: string; id: string | null; name: string; kind: string; attempt: number; ts: number }
+  | { t: 'stage-end'; path: string; status: NodeStatus; outputs: Record<string, unknown> | null; error: SerializedWfError | null; attempt: number; ts: number; reused?: boolean }
+  | { t: 'log'; path: string | null; stream: 'stdout' | 'stderr' | 'log'; text: string; ts: number };
+
+/** A process a shell stage asks for. */
 export interface SpawnRequest {
   cmd: string;
   args: string[];
   env: Record<string, string>;
+  cwd?: string;
 }
 
-/** Messages the main thread sends into a running job. */
-export type MainMessage =
-  | { t: 'cancel' }
-  | { t: 'proc-out'; id: number; stream: 'stdout' | 'stderr'; data: string }
-  | { t: 'proc-exit'; id: number; code: number | null; signal: string | null; error?: string };
+/** Broadcast from the main thread to the hook workers: ask a running hook to stop (ctx.signal). */
+export interface HookCancel {
+  cancel: number;
+}
+export const HOOK_CHANNEL = 'wf:hooks';

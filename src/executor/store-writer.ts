@@ -1,11 +1,17 @@
 import type { Store, StoreOp } from '../store/types.js';
 
-const FLUSH_MS = 50;
+const FLUSH_MS = 25;
 
-/** Buffers store writes and applies them in one transaction per burst (and on `flush()`). */
+/**
+ * Write-ahead for everything a run reports: store writes are buffered and applied in one
+ * transaction per burst, and a notification (what the screen or a caller is told) is delivered
+ * only after the batch holding the state it reports has committed.
+ */
 export class StoreWriter {
   private ops: StoreOp[] = [];
+  private notes: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
+  private failed = false;
   /** Called when a timed flush fails (a timer has no caller to throw to). */
   onError: (error: unknown) => void = () => {};
 
@@ -13,21 +19,36 @@ export class StoreWriter {
 
   push(op: StoreOp): void {
     this.ops.push(op);
+    this.arm();
+  }
+
+  /** Runs `fn` once everything pushed so far is in the store. */
+  afterCommit(fn: () => void): void {
+    this.notes.push(fn);
+    this.arm();
+  }
+
+  /** Commits now (e.g. a process group record, which must exist before anything can be lost). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.failed) return;
+    const ops = this.ops;
+    const notes = this.notes;
+    this.ops = [];
+    this.notes = [];
+    if (ops.length > 0) this.store.apply(ops);
+    for (const note of notes) note();
+  }
+
+  private arm(): void {
     this.timer ??= setTimeout(() => {
       try {
         this.flush();
       } catch (e) {
+        this.failed = true; // nothing more is shown: it could not be stored
         this.onError(e);
       }
     }, FLUSH_MS);
-  }
-
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.ops.length === 0) return;
-    const ops = this.ops;
-    this.ops = [];
-    this.store.apply(ops);
   }
 }

@@ -1,49 +1,80 @@
-import { runJob } from './job-runner.js';
-import { makeMasker } from './mask.js';
-import { remoteSpawner } from './remote-spawn.js';
-import type { InspectResult, JobTask, MainMessage, WorkerEvent, WorkerTask } from './protocol.js';
+import { BroadcastChannel } from 'node:worker_threads';
+import { describeThrown, WfError } from '../errors/index.js';
+import { callHook } from './hook-call.js';
+import { HOOK_CHANNEL, type HookBatchMessage, type HookBatchTask, type HookCancel, type HookResult, type HookTask, type InspectResult, type WorkerTask } from './protocol.js';
 
-/** piscina entry: one call runs one job instance (or inspects hooks before a run). */
-export default async function handle(task: WorkerTask): Promise<InspectResult | null> {
-  if (task.kind === 'inspect') return inspect(task.uses, task.registry);
-  await runJobTask(task);
-  return null;
+// Several hooks may run in this thread at once (a batch): one that calls process.exit or leaves an
+// error unhandled must fail its own stage, not end the thread under the others.
+process.exit = ((code?: number) => {
+  throw new WfError('E_HOOK_CRASH', `a hook called process.exit(${code ?? ''})`, { hint: 'a hook returns its outputs or throws; it must not end the process' });
+}) as typeof process.exit;
+const onStray = (e: unknown) => {
+  // An error no call can be blamed for by its stack: every call running here fails with it.
+  const message = `an error escaped a hook running in this thread: ${describeThrown(e)}`;
+  for (const [, fail] of failers) fail(new WfError('E_HOOK_CRASH', message, { hint: 'await every promise a hook starts' }));
+};
+process.on('uncaughtException', onStray);
+process.on('unhandledRejection', onStray);
+const failers = new Map<number, (e: WfError) => void>();
+
+// Cancels for running hooks arrive on one channel shared by all workers of this process.
+const running = new Map<number, AbortController>();
+let channel: BroadcastChannel | undefined;
+function listen(): void {
+  if (channel) return;
+  channel = new BroadcastChannel(HOOK_CHANNEL);
+  channel.onmessage = (event) => running.get((event as { data: HookCancel }).data.cancel)?.abort();
+  channel.unref();
 }
 
-async function runJobTask(task: JobTask): Promise<void> {
-  const { port } = task;
+async function runOne(task: HookTask): Promise<HookResult> {
   const controller = new AbortController();
-  // Events are batched per tick: one postMessage per burst keeps 10k-stage runs cheap.
-  let batch: WorkerEvent[] = [];
+  running.set(task.callId, controller);
+  try {
+    return await Promise.race([
+      callHook(task, controller.signal),
+      new Promise<HookResult>((resolve) => failers.set(task.callId, (e) => resolve({ outputs: null, error: e.at(task.loc).toJSON(), logs: [] }))),
+    ]);
+  } finally {
+    running.delete(task.callId);
+    failers.delete(task.callId);
+  }
+}
+
+/**
+ * A batch: its calls run at once in this thread (hooks are async); each result goes back on the
+ * batch's port as soon as it is ready, several per message when they settle in the same tick.
+ */
+async function runBatch(task: HookBatchTask): Promise<null> {
+  let pending: HookBatchMessage = [];
   let scheduled = false;
   const flush = () => {
     scheduled = false;
-    if (batch.length === 0) return;
-    port.postMessage(batch);
-    batch = [];
+    if (pending.length === 0) return;
+    task.port.postMessage(pending);
+    pending = [];
   };
-  const emit = (event: WorkerEvent) => {
-    batch.push(event);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  };
-  const spawner = remoteSpawner((event) => {
-    emit(event);
-    flush(); // a spawn request goes out at once, not at the end of the tick
-  });
-  port.on('message', (m: MainMessage) => {
-    if (m.t === 'cancel') controller.abort();
-    else spawner.onMessage(m);
-  });
-  const result = await runJob(task, { emit, mask: makeMasker(task.secrets), signal: controller.signal, spawn: spawner.spawn });
-  emit({ t: 'job-end', result });
+  await Promise.all(
+    task.calls.map(async (call) => {
+      const result = await runOne(call);
+      pending.push({ callId: call.callId, result });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    }),
+  );
   flush();
-  port.close();
+  task.port.close();
+  return null;
 }
 
-async function inspect(uses: string[], roots: string[]): Promise<InspectResult> {
-  const { describeHooks } = await import('../registry/index.js');
-  return { hooks: await describeHooks(uses, roots) };
+/** piscina entry: runs hook calls (one, or a batch), or inspects hooks before a run. */
+export default async function handle(task: WorkerTask): Promise<InspectResult | HookResult | null> {
+  if (task.kind === 'inspect') {
+    const { describeHooks } = await import('../registry/index.js');
+    return { hooks: await describeHooks(task.uses, task.registry) };
+  }
+  listen();
+  return task.kind === 'hooks' ? runBatch(task) : runOne(task);
 }

@@ -3,7 +3,7 @@ import type { Pipeline, Stage } from '../model/types.js';
 import { walkStages as nestedStages } from '../model/walk-stages.js';
 import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
 import { checkRef, type RefContext, type RefScope } from './check-refs.js';
-import { checkShellScript } from './check-shell.js';
+import { checkScriptPositions, checkShellScript } from './check-shell.js';
 import { normaliseIf } from './compile-stage.js';
 import type { SourceFile, YamlPath } from './source.js';
 
@@ -31,7 +31,7 @@ export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile):
   walkValue(raw.env, [pipeline.name, 'env'], top, ctx);
   for (const job of pipeline.jobs) {
     const rawJob = (raw.jobs as Record<string, Raw>)[job.id]!;
-    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id) ?? new Set(), stageIds: stageIdsOf(job.stages), matrix: job.matrix !== null };
+    const scope: RefScope = { ...top, job: job.id, visibleJobs: upstream.get(job.id)!, stageIds: stageIdsOf(job.stages), matrix: job.matrix !== null };
     walkJob(rawJob, [pipeline.name, 'jobs', job.id], scope, ctx);
   }
   const onFailure = raw['on-failure'] as Raw | undefined;
@@ -77,7 +77,7 @@ function walkStage(stage: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void 
         break;
       case 'run':
       case 'bash':
-        checkValue(v, at, scope, ctx, true);
+        checkValue(v, at, scope, ctx, typeof stage.shell === 'string' ? stage.shell : 'bash');
         break;
       case 'stages':
         walkStages(v, at, 'foreach' in stage ? { ...scope, inForeach: true } : scope, ctx);
@@ -107,13 +107,13 @@ function walkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx): v
   } else checkValue(value, path, scope, ctx);
 }
 
-function checkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx, shell = false): void {
+/** `shell`: the script's shell when the value is a `run:` script (its positions are checked too). */
+function checkValue(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx, shell?: string): void {
   if (typeof value !== 'string' || !hasTemplate(value)) return;
   const t = checkString(value, path, scope, ctx);
-  if (t && shell) {
-    const problem = checkShellScript(t, ctx.src.loc(path));
-    if (problem) ctx.errors.push(problem);
-  }
+  if (!t || shell === undefined) return;
+  const problem = shell === 'bash' || shell === 'sh' ? checkShellScript(t, ctx.src.loc(path)) : checkScriptPositions(value, shell, ctx.src.loc(path));
+  if (problem) ctx.errors.push(problem);
 }
 
 /** Compiles one template and checks its references; returns it when it compiled. */
@@ -140,24 +140,36 @@ function stageIdsOf(stages: readonly Stage[]): Set<string> {
   return new Set([...nestedStages(stages)].flatMap((s) => (s.id ? [s.id] : [])));
 }
 
-/** job → every job it (transitively) needs; unknown ids are ignored (reported elsewhere). */
-function transitiveNeeds(pipeline: Pipeline): Map<string, Set<string>> {
+/**
+ * job → the jobs it needs, directly or through others, asked one id at a time: a walk up the
+ * needs per question (memoised per job), so a 10,000-job chain is not 10,000 sets of 10,000 ids.
+ */
+function transitiveNeeds(pipeline: Pipeline): Map<string, { has(id: string): boolean }> {
   const direct = new Map(pipeline.jobs.map((j) => [j.id, j.needs]));
-  const memo = new Map<string, Set<string>>();
-  const visit = (id: string, trail: Set<string>): Set<string> => {
-    const known = memo.get(id);
-    if (known) return known;
-    const all = new Set<string>();
-    for (const n of direct.get(id) ?? []) {
-      if (!direct.has(n) || trail.has(n)) continue;
-      all.add(n);
-      trail.add(n);
-      for (const t of visit(n, trail)) all.add(t);
-      trail.delete(n);
-    }
-    memo.set(id, all);
-    return all;
-  };
-  for (const j of pipeline.jobs) visit(j.id, new Set([j.id]));
-  return memo;
+  const views = new Map<string, { has(id: string): boolean }>();
+  for (const j of pipeline.jobs) {
+    const answers = new Map<string, boolean>();
+    views.set(j.id, {
+      has(target: string): boolean {
+        let known = answers.get(target);
+        if (known !== undefined) return known;
+        const seen = new Set<string>([j.id]);
+        const stack = [...(direct.get(j.id) ?? [])];
+        known = false;
+        while (stack.length > 0) {
+          const id = stack.pop()!;
+          if (seen.has(id) || !direct.has(id)) continue;
+          if (id === target) {
+            known = true;
+            break;
+          }
+          seen.add(id);
+          stack.push(...direct.get(id)!);
+        }
+        answers.set(target, known);
+        return known;
+      },
+    });
+  }
+  return views;
 }

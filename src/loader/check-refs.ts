@@ -2,13 +2,15 @@ import { didYouMean } from '../errors/index.js';
 import type { Pipeline } from '../model/types.js';
 import type { ExprRef } from '../template/index.js';
 
-const RUN_FIELDS = ['id', 'pipeline', 'release', 'attempt'];
+const RUN_FIELDS = ['id', 'pipeline', 'release', 'attempt', 'trigger'];
+/** In `on-failure:` only: which jobs failed (`[{job, error}]`) and the run's error message. */
+const ON_FAILURE_RUN_FIELDS = ['failed_jobs', 'error'];
 
 /** What a template can read where it stands. */
 export interface RefScope {
   job: string | null;
   /** Jobs whose outputs are visible here (the job's transitive needs; every job in on-failure). */
-  visibleJobs: Set<string>;
+  visibleJobs: { has(id: string): boolean };
   stageIds: Set<string>;
   matrix: boolean;
   /** Set to the key (`if`, `continue-on-error`, `strategy`) of a job field evaluated before its matrix is expanded and its stages run. */
@@ -57,7 +59,7 @@ export function checkRef(ref: ExprRef, scope: RefScope, ctx: RefContext): RefPro
       if (!scope.visibleJobs.has(name)) {
         return { message: `job '${name}' is not in the needs of '${scope.job ?? 'the pipeline'}', so its outputs are not available here`, hint: scope.job ? `add '${name}' to needs: of job '${scope.job}'` : 'job outputs are only available to jobs that need them' };
       }
-      if (second !== undefined && second !== 'outputs' && second !== 'status') return { message: `${ref.context}.${name}.${String(second)} does not exist`, hint: `use ${ref.context}.${name}.outputs.<name>` };
+      if (second !== undefined && !['outputs', 'status', 'result', 'error'].includes(String(second))) return { message: `${ref.context}.${name}.${String(second)} does not exist`, hint: `use ${ref.context}.${name}.outputs.<name> (or .status, .error)` };
       return undefined;
     case 'matrix':
       if (!scope.matrix) return { message: `matrix is used but job '${scope.job ?? '?'}' has no strategy.matrix`, hint: 'add strategy: {matrix: {...}} to the job' };
@@ -68,7 +70,10 @@ export function checkRef(ref: ExprRef, scope: RefScope, ctx: RefContext): RefPro
       }
       return undefined;
     case 'run':
-      if (name !== undefined && !RUN_FIELDS.includes(name)) return { message: `run.${name} does not exist`, hint: didYouMean(name, RUN_FIELDS) ?? `run has ${RUN_FIELDS.join(', ')}` };
+      if (name !== undefined && !RUN_FIELDS.includes(name) && !(scope.job === 'on-failure' && ON_FAILURE_RUN_FIELDS.includes(name))) {
+        const fields = scope.job === 'on-failure' ? [...RUN_FIELDS, ...ON_FAILURE_RUN_FIELDS] : RUN_FIELDS;
+        return { message: `run.${name} does not exist`, hint: (ON_FAILURE_RUN_FIELDS.includes(name) ? `run.${name} is only set in on-failure:` : didYouMean(name, fields)) ?? `run has ${fields.join(', ')}` };
+      }
       return undefined;
     case 'item':
     case 'index':

@@ -1,5 +1,5 @@
 import { WfError, type SourceLoc } from '../errors/index.js';
-import { renderShell, type CompiledTemplate } from '../template/index.js';
+import { renderShell, scriptPlaces, scriptStringError, type CompiledTemplate } from '../template/index.js';
 
 const SHELL_HINT = 'put the expression in a plain word or inside double quotes, e.g. n="${{ … }}", and use $n from there';
 
@@ -24,4 +24,18 @@ export function checkShellScript(t: CompiledTemplate, loc: SourceLoc): WfError |
     e.hint ??= SHELL_HINT;
     return e.at(loc);
   }
+}
+
+/**
+ * The same check for `shell: python`/`node` (an expression inside a string literal has no safe
+ * form) and for a `{0}` command, whose language wf cannot read (no expression at all).
+ */
+export function checkScriptPositions(text: string, shell: string, loc: SourceLoc): WfError | undefined {
+  if (shell === 'python' || shell === 'node') {
+    return scriptPlaces(text, shell).some((p) => p.where === 'string') ? scriptStringError(shell).at(loc) : undefined;
+  }
+  return new WfError('E_EXPR', `a script for shell '${shell}' cannot hold \${{ }}: wf cannot tell where a value would be code in it`, {
+    loc,
+    hint: 'pass values through the stage env: (e.g. env: {NAME: "${{ params.name }}"}) and read them as environment variables',
+  });
 }

@@ -99,7 +99,7 @@ function compileStage(r: Raw, path: YamlPath, scope: StageScope): Stage | undefi
     case 'echo':
       return { ...base, kind, echo: kindKey === 'echo' ? r.echo : r.name, sleepMs: durationAt(r.sleep, [...path, 'sleep'], scope) };
     case 'run':
-      return { ...base, kind, run: String(r[kindKey]), shell: (r.shell as 'bash' | 'sh' | undefined) ?? 'bash' };
+      return { ...base, kind, run: String(r[kindKey]), shell: shellAt(r.shell, [...path, 'shell'], scope) };
     case 'uses':
     {
       const withArgs = (r.with as Raw | undefined) ?? {};
@@ -176,9 +176,28 @@ export function durationAt(value: unknown, path: YamlPath, scope: { src: SourceF
   return ms;
 }
 
+export const SHELLS = ['bash', 'sh', 'python', 'node'];
+
+/** `shell:` is one wf knows, or a command template with `{0}` for the script file (as GitHub Actions). */
+function shellAt(value: unknown, path: YamlPath, scope: { src: SourceFile; errors: WfError[] }): string {
+  if (value === undefined || value === null) return 'bash';
+  const shell = String(value);
+  if (SHELLS.includes(shell) || (shell.includes('{0}') && shell.trim().length > 3)) return shell;
+  scope.errors.push(new WfError('E_TYPE', `shell: '${shell}' is not a shell wf knows`, { loc: scope.src.loc(path), hint: `use ${SHELLS.join(', ')}, or a command with {0} for the script file, e.g. "perl {0}"` }));
+  return 'bash';
+}
+
+/** Exponential backoff stops growing at one hour unless `max-delay` says otherwise. */
+export const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
+
 export function retryAt(value: unknown, path: YamlPath, scope: { src: SourceFile; errors: WfError[] }): RetryPolicy | null {
   if (!value || typeof value !== 'object') return null;
-  const r = value as { attempts: number; delay?: unknown; backoff?: 'fixed' | 'exponential' };
-  return { attempts: r.attempts, delayMs: durationAt(r.delay, [...path, 'delay'], scope) ?? 0, backoff: r.backoff ?? 'fixed' };
+  const r = value as { attempts: number; delay?: unknown; backoff?: 'fixed' | 'exponential'; 'max-delay'?: unknown };
+  return {
+    attempts: r.attempts,
+    delayMs: durationAt(r.delay, [...path, 'delay'], scope) ?? 0,
+    backoff: r.backoff ?? 'fixed',
+    maxDelayMs: durationAt(r['max-delay'], [...path, 'max-delay'], scope) ?? DEFAULT_MAX_RETRY_DELAY_MS,
+  };
 }
 

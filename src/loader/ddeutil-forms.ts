@@ -136,8 +136,9 @@ function stageForms(stage: Raw, path: YamlPath, src: SourceFile, errors: WfError
   }
   rename(stage, 'concurrent', 'concurrency', path, ' in a foreach: stage');
   rename(stage, 'max-workers', 'max-parallel', path, ' in a parallel: stage');
+  const shell = stage.shell ?? 'bash';
   for (const k of ['run', 'bash'] as const) {
-    if (typeof stage[k] === 'string') doubledDollars(stage[k], [...path, k], src, errors);
+    if (typeof stage[k] === 'string' && (shell === 'bash' || shell === 'sh')) doubledDollars(stage[k], [...path, k], src, errors);
   }
   stageListForms(stage.stages, [...path, 'stages'], src, errors, rename);
   if (isMap(stage.parallel)) for (const [b, list] of Object.entries(stage.parallel)) stageListForms(list, [...path, 'parallel', b], src, errors, rename);

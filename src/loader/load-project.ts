@@ -4,8 +4,10 @@ import { closest, didYouMean, WfError, WfErrors } from '../errors/index.js';
 import { onSchema, TEMPLATE_TYPES } from '../model/schema.js';
 import type { OnTemplate, Pipeline, Stage } from '../model/types.js';
 import { pipelineStages } from '../model/walk-stages.js';
+import { hasTemplate } from '../template/index.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkNeeds } from './check-needs.js';
+import { checkTriggerCycles } from './check-triggers.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
 import { ddeutilOnForms, ddeutilType } from './ddeutil-forms.js';
@@ -177,10 +179,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     errors.push(...checkNeeds(pipeline, src));
     errors.push(...checkExpressions(pipeline, raw, src));
     for (const target of triggerTargets(pipeline)) {
-      if (/\$\{\{|\$</.test(target.name)) {
-        errors.push(new WfError('E_TYPE', 'trigger: takes a pipeline name, not an expression', { loc: target.loc, hint: 'wf checks the pipeline a trigger: starts when it loads; to choose between pipelines, use a case: stage with one trigger: per branch' }));
-        continue;
-      }
+      if (hasTemplate(target.name)) continue; // a name given by an expression is checked when it is rendered
       if (project.pipelines.has(target.name) || (fileOf.has(target.name) && !project.ons.has(target.name))) continue;
       const what = project.ons.has(target.name) ? `trigger: '${target.name}' is an On schedule, not a pipeline` : `trigger: unknown pipeline '${target.name}'`;
       const match = project.ons.has(target.name) ? undefined : closest(target.name, names.keys());
@@ -190,6 +189,9 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   }
   for (const [name, places] of names) if (places.length > 1 && wanted.has(name)) failed.add(name);
 
+  const cycles = checkTriggerCycles(project.pipelines);
+  if (cycles.length > 0) for (const p of project.pipelines.values()) if (cycles.some((e) => e.message.includes(`${p.name} →`))) failed.add(p.name);
+  errors.push(...cycles);
   return { project, errors: dedupe(sortErrors(errors)), failed };
 }
 

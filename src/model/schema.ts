@@ -15,6 +15,7 @@ export const retrySchema = z.strictObject({
   attempts: z.number().int().min(1),
   delay: duration.optional(),
   backoff: z.enum(['fixed', 'exponential']).optional(),
+  'max-delay': duration.optional(),
 });
 
 export const scheduleEntrySchema = z.union([
@@ -54,7 +55,7 @@ export const stageSchema: z.ZodType<RawStage> = z.lazy(() =>
     sleep: duration.optional(),
     run: z.string().optional(),
     bash: z.string().optional(),
-    shell: z.enum(['bash', 'sh']).optional(),
+    shell: z.string().optional(),
     uses: z.string().optional(),
     with: z.record(z.string(), anyValue).optional(),
     trigger: z.string().optional(),

@@ -20,6 +20,8 @@ export interface RetryPolicy {
   attempts: number;
   delayMs: number;
   backoff: 'fixed' | 'exponential';
+  /** The longest wait between attempts (exponential backoff stops growing there). */
+  maxDelayMs: number;
 }
 
 export interface ScheduleRef {
@@ -53,7 +55,8 @@ interface StageBase {
 }
 
 export interface EchoStage extends StageBase { kind: 'echo'; echo: unknown; sleepMs: number | null }
-export interface RunStage extends StageBase { kind: 'run'; run: string; shell: 'bash' | 'sh' }
+/** `shell:` bash (default), sh, python, node, or a command with `{0}` for the script file. */
+export interface RunStage extends StageBase { kind: 'run'; run: string; shell: string }
 export interface UsesStage extends StageBase {
   kind: 'uses';
   uses: string;

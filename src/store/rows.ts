@@ -1,4 +1,4 @@
-import type { JobRecord, LogRecord, ReleaseRecord, RunRecord, StageRecord } from './types.js';
+import type { AttemptRecord, EventRecord, JobRecord, LogRecord, ProcessRecord, ReleaseRecord, RunRecord, StageRecord } from './types.js';
 
 // Column shapes as SQLite hands them back; JSON columns are TEXT.
 export interface RunRow {
@@ -14,6 +14,12 @@ export interface RunRow {
   ended_at: string | null;
   error: string | null;
   pid: number | null;
+  owner: string | null;
+  heartbeat_at: string | null;
+  cancel_requested_at: string | null;
+  model_hash: string | null;
+  job_hashes: string | null;
+  context: string | null;
 }
 
 export interface JobRow {
@@ -26,6 +32,7 @@ export interface JobRow {
   ended_at: string | null;
   outputs: string | null;
   error: string | null;
+  attempt: number;
 }
 
 export interface StageRow {
@@ -40,6 +47,7 @@ export interface StageRow {
   ended_at: string | null;
   outputs: string | null;
   error: string | null;
+  attempt: number;
 }
 
 export interface LogRow {
@@ -49,6 +57,39 @@ export interface LogRow {
   ts: string;
   stream: string;
   text: string;
+}
+
+export interface AttemptRow {
+  run_id: string;
+  job_key: string;
+  stage_path: string;
+  attempt: number;
+  status: string;
+  started_at: string | null;
+  ended_at: string | null;
+  outputs: string | null;
+  error: string | null;
+}
+
+export interface EventRow {
+  seq: number;
+  run_id: string;
+  ts: string;
+  type: string;
+  job_key: string | null;
+  stage_path: string | null;
+  stream: string | null;
+  text: string | null;
+  data: string | null;
+}
+
+export interface ProcessRow {
+  run_id: string;
+  job_key: string | null;
+  stage_path: string | null;
+  pid: number;
+  start: string | null;
+  host: string;
 }
 
 export interface ReleaseRow {
@@ -64,8 +105,14 @@ export function toJson(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
+/** A damaged JSON cell reads as null rather than failing the whole listing it is part of. */
 function fromJson<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
 }
 
 export function runToRow(r: RunRecord): RunRow {
@@ -82,6 +129,12 @@ export function runToRow(r: RunRecord): RunRow {
     ended_at: r.endedAt ?? null,
     error: toJson(r.error),
     pid: r.pid ?? null,
+    owner: toJson(r.owner),
+    heartbeat_at: r.heartbeatAt ?? null,
+    cancel_requested_at: r.cancelRequestedAt ?? null,
+    model_hash: r.modelHash ?? null,
+    job_hashes: toJson(r.jobHashes),
+    context: toJson(r.context),
   };
 }
 
@@ -90,7 +143,7 @@ export function rowToRun(row: RunRow): RunRecord {
     id: row.id,
     pipeline: row.pipeline,
     status: row.status as RunRecord['status'],
-    params: JSON.parse(row.params) as RunRecord['params'],
+    params: fromJson<RunRecord['params']>(row.params) ?? {},
     release: row.release,
     attempt: row.attempt,
     trigger: row.trigger as RunRecord['trigger'],
@@ -99,6 +152,12 @@ export function rowToRun(row: RunRow): RunRecord {
     endedAt: row.ended_at,
     error: fromJson(row.error),
     pid: row.pid,
+    owner: fromJson(row.owner),
+    heartbeatAt: row.heartbeat_at,
+    cancelRequestedAt: row.cancel_requested_at,
+    modelHash: row.model_hash,
+    jobHashes: fromJson(row.job_hashes),
+    context: fromJson(row.context),
   };
 }
 
@@ -115,6 +174,12 @@ export const RUN_COLUMNS: Readonly<Record<Exclude<keyof RunRecord, 'id'>, readon
   endedAt: ['ended_at', (v: string | null) => v],
   error: ['error', (v: unknown) => toJson(v)],
   pid: ['pid', (v: number | null) => v],
+  owner: ['owner', (v: unknown) => toJson(v)],
+  heartbeatAt: ['heartbeat_at', (v: string | null) => v],
+  cancelRequestedAt: ['cancel_requested_at', (v: string | null) => v],
+  modelHash: ['model_hash', (v: string | null) => v],
+  jobHashes: ['job_hashes', (v: unknown) => toJson(v)],
+  context: ['context', (v: unknown) => toJson(v)],
 };
 
 export function jobToRow(j: JobRecord): JobRow {
@@ -128,6 +193,7 @@ export function jobToRow(j: JobRecord): JobRow {
     ended_at: j.endedAt ?? null,
     outputs: toJson(j.outputs),
     error: toJson(j.error),
+    attempt: j.attempt ?? 1,
   };
 }
 
@@ -142,6 +208,7 @@ export function rowToJob(row: JobRow): JobRecord {
     endedAt: row.ended_at,
     outputs: fromJson(row.outputs),
     error: fromJson(row.error),
+    attempt: row.attempt,
   };
 }
 
@@ -158,6 +225,7 @@ export function stageToRow(s: StageRecord): StageRow {
     ended_at: s.endedAt ?? null,
     outputs: toJson(s.outputs),
     error: toJson(s.error),
+    attempt: s.attempt ?? 1,
   };
 }
 
@@ -174,6 +242,7 @@ export function rowToStage(row: StageRow): StageRecord {
     endedAt: row.ended_at,
     outputs: fromJson(row.outputs),
     error: fromJson(row.error),
+    attempt: row.attempt,
   };
 }
 
@@ -207,4 +276,67 @@ export function rowToRelease(row: ReleaseRow): ReleaseRecord {
     runId: row.run_id,
     createdAt: row.created_at,
   };
+}
+
+export function attemptToRow(a: AttemptRecord): AttemptRow {
+  return {
+    run_id: a.runId,
+    job_key: a.jobKey,
+    stage_path: a.stagePath,
+    attempt: a.attempt,
+    status: a.status,
+    started_at: a.startedAt ?? null,
+    ended_at: a.endedAt ?? null,
+    outputs: toJson(a.outputs),
+    error: toJson(a.error),
+  };
+}
+
+export function rowToAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    runId: row.run_id,
+    jobKey: row.job_key,
+    stagePath: row.stage_path,
+    attempt: row.attempt,
+    status: row.status as AttemptRecord['status'],
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    outputs: fromJson(row.outputs),
+    error: fromJson(row.error),
+  };
+}
+
+export function eventToRow(e: Omit<EventRecord, 'seq'>): Omit<EventRow, 'seq'> {
+  return {
+    run_id: e.runId,
+    ts: e.ts,
+    type: e.type,
+    job_key: e.jobKey ?? null,
+    stage_path: e.stagePath ?? null,
+    stream: e.stream ?? null,
+    text: e.text ?? null,
+    data: toJson(e.data),
+  };
+}
+
+export function rowToEvent(row: EventRow): EventRecord {
+  return {
+    seq: row.seq,
+    runId: row.run_id,
+    ts: row.ts,
+    type: row.type,
+    jobKey: row.job_key,
+    stagePath: row.stage_path,
+    stream: row.stream,
+    text: row.text,
+    data: fromJson(row.data),
+  };
+}
+
+export function processToRow(p: ProcessRecord): ProcessRow {
+  return { run_id: p.runId, job_key: p.jobKey ?? null, stage_path: p.stagePath ?? null, pid: p.pid, start: p.start ?? null, host: p.host };
+}
+
+export function rowToProcess(row: ProcessRow): ProcessRecord {
+  return { runId: row.run_id, jobKey: row.job_key, stagePath: row.stage_path, pid: row.pid, start: row.start, host: row.host };
 }

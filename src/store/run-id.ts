@@ -1,17 +1,17 @@
 import { randomInt } from 'node:crypto';
 import { WfError } from '../errors/index.js';
 
-const RANDOM_CHARS = 4;
+const RANDOM_CHARS = 8;
 
 /**
  * A short run id that sorts by creation time: 8 base36 chars of epoch milliseconds (fixed
- * width until 2059) then 4 random base36 chars, all lowercase, safe in URLs and shells.
+ * width until 2059) then 8 random base36 chars, all lowercase, safe in URLs and shells.
  * @example newRunId(new Date('2025-01-01T00:00:00Z')) // 'm5d4ruo0' + 4 random chars, e.g. 'm5d4ruo0k3z9'
  */
 export function newRunId(now: Date = new Date()): string {
   const ms = now.getTime();
   if (!Number.isFinite(ms) || ms < 0) throw new WfError('E_INTERNAL', `newRunId: bad date ${String(now)}`);
   const time = ms.toString(36).padStart(8, '0');
-  const random = randomInt(36 ** RANDOM_CHARS).toString(36).padStart(RANDOM_CHARS, '0');
+  const random = randomInt(2 ** 40).toString(36).padStart(RANDOM_CHARS, '0');
   return time + random;
 }

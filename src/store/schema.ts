@@ -75,8 +75,63 @@ CREATE TABLE releases (
 CREATE INDEX releases_by_instant ON releases (instant DESC);
 `;
 
+// v2, the durable run: attempts as rows, every state change and log line as an event with a
+// monotonic sequence (log lines move there), the owner of a running run instead of a bare pid,
+// a cancel request other processes can make, the model hash a run used, and the process groups
+// a run started (so a kill -9 leaves nothing that the next wf command cannot find).
+const V2 = `
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+ALTER TABLE runs ADD COLUMN model_hash TEXT;
+ALTER TABLE runs ADD COLUMN job_hashes TEXT;
+ALTER TABLE runs ADD COLUMN context TEXT;
+ALTER TABLE jobs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE stages ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX runs_by_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+
+CREATE TABLE attempts (
+  run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  job_key    TEXT NOT NULL,
+  stage_path TEXT NOT NULL,
+  attempt    INTEGER NOT NULL,
+  status     TEXT NOT NULL,
+  started_at TEXT,
+  ended_at   TEXT,
+  outputs    TEXT,
+  error      TEXT,
+  PRIMARY KEY (run_id, job_key, stage_path, attempt)
+);
+
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id     TEXT NOT NULL,
+  ts         TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  job_key    TEXT,
+  stage_path TEXT,
+  stream     TEXT,
+  text       TEXT,
+  data       TEXT
+);
+CREATE INDEX events_by_run ON events (run_id, seq);
+INSERT INTO events (run_id, ts, type, job_key, stage_path, stream, text)
+  SELECT run_id, ts, 'log', job_key, stage_path, stream, text FROM logs ORDER BY seq;
+DROP TABLE logs;
+
+CREATE TABLE processes (
+  run_id     TEXT NOT NULL,
+  job_key    TEXT,
+  stage_path TEXT,
+  pid        INTEGER NOT NULL,
+  start      TEXT,
+  host       TEXT NOT NULL,
+  PRIMARY KEY (run_id, pid)
+);
+`;
+
 /** Append a step to add schema version N+1; never edit a step that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [V1];
+export const MIGRATIONS: readonly Migration[] = [V1, V2];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

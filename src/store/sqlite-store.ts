@@ -3,14 +3,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WfError } from '../errors/index.js';
 import { emptyStore } from './empty-store.js';
-import { pidIsAlive } from './pid-alive.js';
+import { runOwnerAlive } from './owner.js';
 import { normalizeLimit, prefixRange } from './queries.js';
 import * as rows from './rows.js';
 import { SCHEMA_VERSION, assertKnownVersion, migrate } from './schema.js';
 import { sortStages } from './stage-order.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { guard, readonlyError, storeError } from './store-error.js';
-import type { JobRecord, ListRunsQuery, LogRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
+import type { RunStatus, AttemptRecord, EventRecord, JobRecord, ListRunsQuery, LogRecord, ProcessRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
 
 export const STORE_FILE = 'wf.db';
 
@@ -86,6 +86,9 @@ class SqliteStore implements Store {
 
   private applyOne(op: StoreOp): void {
     switch (op.op) {
+      case 'run-create':
+        this.sql.insertRun.run(rows.runToRow(op.run));
+        return;
       case 'run':
         this.sql.upsertRun.run(rows.runToRow(op.run));
         return;
@@ -97,8 +100,27 @@ class SqliteStore implements Store {
       case 'stage':
         this.sql.upsertStage.run(rows.stageToRow(op.stage));
         return;
-      case 'log':
-        this.sql.insertLog.run(rows.logToRow(op.log));
+      case 'log': {
+        const l = op.log;
+        this.sql.insertEvent.run(rows.eventToRow({ runId: l.runId, ts: l.ts, type: 'log', jobKey: l.jobKey, stagePath: l.stagePath, stream: l.stream, text: l.text, data: null }));
+        return;
+      }
+      case 'event':
+        this.sql.insertEvent.run(rows.eventToRow(op.event));
+        return;
+      case 'attempt':
+        this.sql.upsertAttempt.run(rows.attemptToRow(op.attempt));
+        return;
+      case 'proc':
+        this.sql.insertProcess.run(rows.processToRow(op.proc));
+        return;
+      case 'proc-end':
+        this.sql.deleteProcess.run(op.runId, op.pid);
+        return;
+      case 'run-close':
+        for (const stmt of this.sql.closeNodes) stmt.run({ id: op.id, status: op.nodeStatus, now: op.endedAt });
+        this.updateRun(op.id, { status: op.status, endedAt: op.endedAt, pid: null, owner: null, ...(op.error !== undefined ? { error: op.error } : {}) });
+        this.sql.deleteProcessesOfRun.run(op.id);
         return;
       default:
         throw new WfError('E_INTERNAL', `unknown store op ${JSON.stringify((op as { op: unknown }).op)}`);
@@ -158,21 +180,72 @@ class SqliteStore implements Store {
     return guard('read logs', this.file, () => (stmt.all(params) as rows.LogRow[]).map(rows.rowToLog));
   }
 
-  markInterrupted(isAlive: (pid: number) => boolean = pidIsAlive): string[] {
+  markInterrupted(isOwnerAlive: (run: RunRecord) => boolean = (r) => runOwnerAlive(r, this.now().getTime())): { ids: string[]; orphans: ProcessRecord[] } {
     this.assertWritable();
     const now = this.now().toISOString();
     const mark = this.db.transaction(() => {
-      const marked: string[] = [];
-      for (const { id, pid } of this.sql.runningRuns.all() as { id: string; pid: number | null }[]) {
-        if (pid !== null && isAlive(pid)) continue;
-        this.sql.interruptRun.run({ id, now });
-        this.sql.interruptJobs.run({ id, now });
-        this.sql.interruptStages.run({ id, now });
-        marked.push(id);
+      const ids: string[] = [];
+      const orphans: ProcessRecord[] = [];
+      for (const row of this.sql.runningRuns.all() as rows.RunRow[]) {
+        const run = rows.rowToRun(row);
+        if (isOwnerAlive(run)) continue;
+        this.sql.interruptRun.run({ id: run.id, now });
+        this.sql.interruptJobs.run({ id: run.id, now });
+        this.sql.interruptStages.run({ id: run.id, now });
+        this.sql.interruptAttempts.run({ id: run.id, now });
+        this.sql.insertEvent.run(rows.eventToRow({ runId: run.id, ts: now, type: 'run-end', jobKey: null, stagePath: null, stream: null, text: null, data: { status: 'interrupted', reason: 'its process is gone' } }));
+        orphans.push(...(this.sql.processesOfRun.all(run.id) as rows.ProcessRow[]).map(rows.rowToProcess));
+        this.sql.deleteProcessesOfRun.run(run.id);
+        ids.push(run.id);
       }
-      return marked;
+      return { ids, orphans };
     });
     return guard('mark interrupted runs', this.file, () => mark.immediate());
+  }
+
+  createRun(run: RunRecord, claim?: { scheduleKey: string; instant: string }): boolean {
+    this.assertWritable();
+    const tx = this.db.transaction(() => {
+      if (claim) {
+        const row: rows.ReleaseRow = { pipeline: run.pipeline, schedule_key: claim.scheduleKey, instant: claim.instant, run_id: run.id, created_at: this.now().toISOString() };
+        if (this.sql.insertRelease.run(row).changes === 0) return false;
+      }
+      this.sql.insertRun.run(rows.runToRow(run));
+      return true;
+    });
+    return guard('create run', this.file, () => tx.immediate());
+  }
+
+  transitionRun(id: string, from: readonly RunStatus[], patch: Partial<Omit<RunRecord, 'id'>>): boolean {
+    this.assertWritable();
+    const tx = this.db.transaction(() => {
+      const row = this.sql.runById.get(id) as rows.RunRow | undefined;
+      if (!row || !from.includes(row.status as RunStatus)) return false;
+      this.updateRun(id, patch);
+      return true;
+    });
+    return guard('update run', this.file, () => tx.immediate());
+  }
+
+  requestCancel(runId: string): RunRecord | undefined {
+    this.assertWritable();
+    return guard('request cancel', this.file, () => {
+      this.sql.requestCancel.run({ id: runId, now: this.now().toISOString() });
+      const row = this.sql.runById.get(runId) as rows.RunRow | undefined;
+      return row && rows.rowToRun(row);
+    });
+  }
+
+  getAttempts(runId: string): AttemptRecord[] {
+    return guard('read attempts', this.file, () => (this.sql.attemptsOfRun.all(runId) as rows.AttemptRow[]).map(rows.rowToAttempt));
+  }
+
+  getEvents(runId: string, afterSeq = 0, limit = 10_000): EventRecord[] {
+    return guard('read events', this.file, () => (this.sql.eventsAfter.all({ runId, after: afterSeq, limit }) as rows.EventRow[]).map(rows.rowToEvent));
+  }
+
+  childRuns(runId: string): RunRecord[] {
+    return guard('read child runs', this.file, () => (this.sql.childRuns.all(runId) as rows.RunRow[]).map(rows.rowToRun));
   }
 
   recordRelease(release: Omit<ReleaseRecord, 'createdAt'>): boolean {

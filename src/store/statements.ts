@@ -10,7 +10,17 @@ export interface Statements {
   upsertRun: Stmt;
   upsertJob: Stmt;
   upsertStage: Stmt;
-  insertLog: Stmt;
+  insertRun: Stmt;
+  insertEvent: Stmt;
+  upsertAttempt: Stmt;
+  insertProcess: Stmt;
+  deleteProcess: Stmt;
+  processesOfRun: Stmt;
+  deleteProcessesOfRun: Stmt;
+  attemptsOfRun: Stmt;
+  eventsAfter: Stmt;
+  childRuns: Stmt;
+  requestCancel: Stmt;
   runById: Stmt;
   runsByPrefix: Stmt;
   jobsOfRun: Stmt;
@@ -19,6 +29,8 @@ export interface Statements {
   interruptRun: Stmt;
   interruptJobs: Stmt;
   interruptStages: Stmt;
+  interruptAttempts: Stmt;
+  closeNodes: Stmt[];
   insertRelease: Stmt;
   /** `run-update` statement for one set of patched fields, cached per set. */
   updateRun(fields: readonly (keyof RunRecord)[]): Stmt;
@@ -29,9 +41,13 @@ export interface Statements {
   listReleases(byPipeline: boolean): Stmt;
 }
 
-const RUN_COLS = 'id, pipeline, status, params, release, attempt, trigger, parent_run_id, started_at, ended_at, error, pid';
-const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error';
-const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error';
+const RUN_COLS = 'id, pipeline, status, params, release, attempt, trigger, parent_run_id, started_at, ended_at, error, pid, owner, heartbeat_at, cancel_requested_at, model_hash, job_hashes, context';
+const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error, attempt';
+const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error, attempt';
+const ATTEMPT_COLS = 'run_id, job_key, stage_path, attempt, status, started_at, ended_at, outputs, error';
+const EVENT_COLS = 'run_id, ts, type, job_key, stage_path, stream, text, data';
+const PROCESS_COLS = 'run_id, job_key, stage_path, pid, start, host';
+const values = (cols: string) => cols.split(', ').map((c) => '@' + c).join(', ');
 
 /** `INSERT … ON CONFLICT DO UPDATE` (not REPLACE: a REPLACE deletes the row and would cascade). */
 function upsert(table: string, cols: string, key: string[]): string {
@@ -76,7 +92,7 @@ export function prepareStatements(db: Database.Database): Statements {
     const where = ['run_id = @runId'];
     if (filters.includes('j')) where.push('job_key = @jobKey');
     if (filters.includes('s')) where.push(`(stage_path = @stagePath OR substr(stage_path, 1, length(@stagePath) + 1) = @stagePath || '.')`);
-    return db.prepare(`SELECT run_id, job_key, stage_path, ts, stream, text FROM logs WHERE ${where.join(' AND ')} ORDER BY seq`);
+    return db.prepare(`SELECT run_id, job_key, stage_path, ts, stream, text FROM events WHERE ${where.join(' AND ')} AND type = 'log' ORDER BY seq`);
   });
 
   const listReleases = cached((byPipeline: boolean) =>
@@ -88,17 +104,28 @@ export function prepareStatements(db: Database.Database): Statements {
     upsertRun: db.prepare(upsert('runs', RUN_COLS, ['id'])),
     upsertJob: db.prepare(upsert('jobs', JOB_COLS, ['run_id', 'key'])),
     upsertStage: db.prepare(upsert('stages', STAGE_COLS, ['run_id', 'job_key', 'path'])),
-    insertLog: db.prepare(`INSERT INTO logs (run_id, job_key, stage_path, ts, stream, text)
-      VALUES (@run_id, @job_key, @stage_path, @ts, @stream, @text)`),
+    insertRun: db.prepare(`INSERT INTO runs (${RUN_COLS}) VALUES (${values(RUN_COLS)})`),
+    insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (${values(EVENT_COLS)})`),
+    upsertAttempt: db.prepare(upsert('attempts', ATTEMPT_COLS, ['run_id', 'job_key', 'stage_path', 'attempt'])),
+    insertProcess: db.prepare(`INSERT OR REPLACE INTO processes (${PROCESS_COLS}) VALUES (${values(PROCESS_COLS)})`),
+    deleteProcess: db.prepare('DELETE FROM processes WHERE run_id = ? AND pid = ?'),
+    processesOfRun: db.prepare(`SELECT ${PROCESS_COLS} FROM processes WHERE run_id = ?`),
+    deleteProcessesOfRun: db.prepare('DELETE FROM processes WHERE run_id = ?'),
+    attemptsOfRun: db.prepare(`SELECT ${ATTEMPT_COLS} FROM attempts WHERE run_id = ? ORDER BY job_key, stage_path, attempt`),
+    eventsAfter: db.prepare(`SELECT seq, ${EVENT_COLS} FROM events WHERE run_id = @runId AND seq > @after ORDER BY seq LIMIT @limit`),
+    childRuns: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE parent_run_id = ? ORDER BY started_at, id`),
+    requestCancel: db.prepare(`UPDATE runs SET cancel_requested_at = coalesce(cancel_requested_at, @now) WHERE id = @id AND status = 'running'`),
     runById: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE id = ?`),
     // A range on the primary key, so a prefix lookup uses the index.
     runsByPrefix: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE id >= @lo AND id < @hi ORDER BY id LIMIT @limit`),
     jobsOfRun: db.prepare(`SELECT ${JOB_COLS} FROM jobs WHERE run_id = ? ORDER BY rowid`),
     stagesOfRun: db.prepare(`SELECT ${STAGE_COLS} FROM stages WHERE run_id = ? ORDER BY rowid`),
-    runningRuns: db.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`),
+    runningRuns: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE status = 'running'`),
     interruptRun: db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = @now WHERE id = @id AND status = 'running'`),
     interruptJobs: interruptNodes('jobs'),
     interruptStages: interruptNodes('stages'),
+    interruptAttempts: interruptNodes('attempts'),
+    closeNodes: ['jobs', 'stages', 'attempts'].map((t) => db.prepare(`UPDATE ${t} SET status = @status, ended_at = coalesce(ended_at, @now) WHERE run_id = @id AND status IN ('running', 'pending')`)),
     insertRelease: db.prepare(`INSERT OR IGNORE INTO releases (pipeline, schedule_key, instant, run_id, created_at)
       VALUES (@pipeline, @schedule_key, @instant, @run_id, @created_at)`),
     updateRun: (fields) => updateRun(fields.join(',')),

@@ -2,7 +2,7 @@ import type { SerializedWfError } from '../errors/index.js';
 
 export type RunStatus = 'running' | 'success' | 'failed' | 'cancelled' | 'paused' | 'interrupted';
 /** `upstream_failed`: not run because a job it needs failed (Airflow's meaning). */
-export type NodeStatus = 'pending' | 'running' | 'success' | 'failed' | 'upstream_failed' | 'skipped' | 'cancelled' | 'interrupted';
+export type NodeStatus = 'pending' | 'running' | 'success' | 'failed' | 'upstream_failed' | 'skipped' | 'cancelled' | 'interrupted' | 'paused';
 export type RunTrigger = 'manual' | 'schedule' | 'trigger' | 'retry' | 'backfill';
 
 /** Values here are already masked: a secret never reaches the store in clear. */
@@ -18,8 +18,63 @@ export interface RunRecord {
   startedAt: string;
   endedAt: string | null;
   error: SerializedWfError | null;
-  /** Process that owns the run while it is `running`; used to detect interrupted runs. */
+  /** Process that owns the run while it is `running` (also in `owner`); kept for v1 readers. */
   pid: number | null;
+  /** Who runs it now: host, pid and process start time (a reused pid is never mistaken for it). */
+  owner?: RunOwner | null;
+  /** Last sign of life of the owner; a run on another host with an old heartbeat is interrupted. */
+  heartbeatAt?: string | null;
+  /** Set by `wf cancel` (any process); the owner watches it and cancels the run. */
+  cancelRequestedAt?: string | null;
+  /** Hash of the compiled pipeline the run used, and of each job (to say what changed on retry). */
+  modelHash?: string | null;
+  jobHashes?: Record<string, string> | null;
+  /** Extra run context: `trigger` (what released it: upstream run, schedule), `links`. */
+  context?: Record<string, unknown> | null;
+}
+
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** Process start identity (boot id + start tick on Linux); null where the OS does not tell. */
+  start: string | null;
+}
+
+/** One attempt of a job instance (`stagePath` '') or of a stage. */
+export interface AttemptRecord {
+  runId: string;
+  jobKey: string;
+  stagePath: string;
+  attempt: number;
+  status: NodeStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  outputs: Record<string, unknown> | null;
+  error: SerializedWfError | null;
+}
+
+/** A state change or log line, in commit order (`seq` is monotonic across the store). */
+export interface EventRecord {
+  seq: number;
+  runId: string;
+  ts: string;
+  type: string;
+  jobKey: string | null;
+  stagePath: string | null;
+  stream: string | null;
+  text: string | null;
+  /** The rest of the event (its JSON form). */
+  data: Record<string, unknown> | null;
+}
+
+/** A process group a run started; removed when it ends. */
+export interface ProcessRecord {
+  runId: string;
+  jobKey: string | null;
+  stagePath: string | null;
+  pid: number;
+  start: string | null;
+  host: string;
 }
 
 export interface JobRecord {
@@ -33,6 +88,8 @@ export interface JobRecord {
   endedAt: string | null;
   outputs: Record<string, unknown> | null;
   error: SerializedWfError | null;
+  /** The attempt this record shows (the latest); earlier ones are AttemptRecords. */
+  attempt?: number;
 }
 
 export interface StageRecord {
@@ -48,6 +105,7 @@ export interface StageRecord {
   endedAt: string | null;
   outputs: Record<string, unknown> | null;
   error: SerializedWfError | null;
+  attempt?: number;
 }
 
 export interface LogRecord {
@@ -61,11 +119,19 @@ export interface LogRecord {
 
 /** One write; the executor buffers these and applies them in one transaction. */
 export type StoreOp =
+  /** A new run: a plain insert, so two runs can never merge (a duplicate id fails the batch). */
+  | { op: 'run-create'; run: RunRecord }
   | { op: 'run'; run: RunRecord }
   | { op: 'run-update'; id: string; patch: Partial<Omit<RunRecord, 'id'>> }
   | { op: 'job'; job: JobRecord }
   | { op: 'stage'; stage: StageRecord }
-  | { op: 'log'; log: LogRecord };
+  | { op: 'log'; log: LogRecord }
+  | { op: 'attempt'; attempt: AttemptRecord }
+  | { op: 'event'; event: Omit<EventRecord, 'seq'> }
+  | { op: 'proc'; proc: ProcessRecord }
+  | { op: 'proc-end'; runId: string; pid: number }
+  /** Ends a run: its row, and every job, stage and attempt still pending or running gets `status`. */
+  | { op: 'run-close'; id: string; status: RunStatus; nodeStatus: NodeStatus; endedAt: string; error?: SerializedWfError | null };
 
 export interface ListRunsQuery {
   pipeline?: string;
@@ -89,8 +155,25 @@ export interface Store {
   getJobs(runId: string): JobRecord[];
   getStages(runId: string): StageRecord[];
   getLogs(runId: string, filter?: { jobKey?: string; stagePath?: string }): LogRecord[];
-  /** Marks runs left `running` by a process that no longer exists as `interrupted`; returns their ids. */
-  markInterrupted(isAlive?: (pid: number) => boolean): string[];
+  /**
+   * Marks runs whose owner is gone as `interrupted` (their running jobs and stages too); returns
+   * their ids and the process groups they had started (removed from the store; the caller kills them).
+   */
+  markInterrupted(isOwnerAlive?: (run: RunRecord) => boolean): { ids: string[]; orphans: ProcessRecord[] };
+  /**
+   * Inserts a new run; with a claim, also its release row, in the same transaction. False (and
+   * nothing written) when that (pipeline, schedule, instant) was claimed already.
+   */
+  createRun(run: RunRecord, claim?: { scheduleKey: string; instant: string }): boolean;
+  /** Moves a run from one of `from` to `patch` atomically (a retry takes over a failed run); false if it was not in `from`. */
+  transitionRun(id: string, from: readonly RunStatus[], patch: Partial<Omit<RunRecord, 'id'>>): boolean;
+  /** Asks the owner of a running run to cancel it; returns the run as it is now. */
+  requestCancel(runId: string): RunRecord | undefined;
+  getAttempts(runId: string): AttemptRecord[];
+  /** Events after `afterSeq`, in order (at most `limit`). */
+  getEvents(runId: string, afterSeq?: number, limit?: number): EventRecord[];
+  /** Runs started by this one (`trigger:` children). */
+  childRuns(runId: string): RunRecord[];
   /** Records a schedule release once; false if that (pipeline, schedule, instant) exists already. */
   recordRelease(release: Omit<ReleaseRecord, 'createdAt'>): boolean;
   listReleases(pipeline?: string): ReleaseRecord[];

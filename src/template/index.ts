@@ -16,6 +16,7 @@ export { FUNCTION_NAMES } from './functions.js';
 export { collectRefs, type ExprRef } from './refs.js';
 export { render, renderDeep, renderString } from './render.js';
 export { renderShell, type ShellOptions } from './shell.js';
+export { renderScript, scriptPlaces, scriptStringError, type ScriptLang } from './script-lang.js';
 export { hasTemplate } from './split.js';
 export { STRFTIME_TOKENS } from './strftime.js';
 export { toText, truthy } from './values.js';

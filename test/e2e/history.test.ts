@@ -108,7 +108,7 @@ describe.concurrent('run history: wf runs and wf logs', () => {
 });
 
 describe('a run whose process died', () => {
-  it('is shown as interrupted by wf runs, without writing to the store', async () => {
+  it('is marked interrupted by the next wf command, even one that only reads history', async () => {
     const dir = tmpProject({ 'conf/h.yml': CONF });
     const { openStore } = await import('../../src/store/index.js');
     const store = openStore(join(dir, '.wf'));
@@ -116,6 +116,6 @@ describe('a run whose process died', () => {
     store.close();
     const runs = parseJson<RunJson[]>(await runWf(['runs', '--json'], { cwd: dir }));
     expect(runs[0]!.run.status).toBe('interrupted');
-    expect(readRuns(join(dir, '.wf'))[0]!.run.status).toBe('running');
+    expect(readRuns(join(dir, '.wf'))[0]!.run.status).toBe('interrupted');
   });
 });

@@ -18,13 +18,18 @@ describe('user maps are checked whatever their keys are named', () => {
           with:
             type: \${{ params.typo2 }}
             needs: {uses: '\${{ params.deep }}'}
-        - trigger: p
+        - trigger: other
           params:
             trigger-rule: \${{ params.typo3 }}
             schedule: ['\${{ params.typo4 }}']
         - input:
             schema:
               on: {type: str, desc: '\${{ params.typo5 }}'}
+other:
+  type: Pipeline
+  jobs:
+    j:
+      stages: [{echo: hi}]
 `;
     const { errors, at } = check(text);
     expect(codesAt(errors)).toEqual(
@@ -57,8 +62,13 @@ describe('user maps are checked whatever their keys are named', () => {
       needs: [a]
       trigger-rule: all_done
       stages:
-        - trigger: p
+        - trigger: other
           params: {n: "\${{ params.n }}"}
+other:
+  type: Pipeline
+  jobs:
+    j:
+      stages: [{echo: hi}]
 `;
     expect(check(text).errors).toEqual([]);
   });

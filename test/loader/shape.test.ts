@@ -101,7 +101,7 @@ describe('template shape (schema) errors', () => {
           stages: [{id: check, echo: polling}]
         - id: gate
           input: {prompt: Approve?, schema: {approved: bool, reviewer: str}}
-        - trigger: p
+        - trigger: other
           params: {region: eu}
         - raise: stop here
           if: \${{ failure() }}
@@ -114,6 +114,12 @@ describe('template shape (schema) errors', () => {
       stages: [{name: only a name}, {bash: echo, shell: sh}, {echo: hi, sleep: 1s}]
   on-failure:
     stages: [{run: 'echo "\${{ run.id }} failed"'}]
+other:
+  type: Pipeline
+  params: {region: str}
+  jobs:
+    j:
+      stages: [{echo: hi}]
 `;
     const { errors, project } = inspectFiles({ 'conf/a.yml': text });
     expect(errors).toEqual([]);
@@ -122,7 +128,7 @@ describe('template shape (schema) errors', () => {
     expect(p.jobs[0]!.stages.map((s) => s.kind)).toEqual(['foreach', 'case', 'parallel', 'until', 'input', 'trigger', 'raise']);
     expect(p.jobs[1]!.stages.map((s) => s.kind)).toEqual(['echo', 'run', 'echo']);
     expect(p.jobs[0]!.timeoutMs).toBe(90 * 60_000);
-    expect(p.jobs[0]!.retry).toEqual({ attempts: 3, delayMs: 10_000, backoff: 'exponential' });
+    expect(p.jobs[0]!.retry).toEqual({ attempts: 3, delayMs: 10_000, backoff: 'exponential', maxDelayMs: 3_600_000 });
     expect(p.schedule.skipDelayedByMs).toBe(2 * 3600_000);
     expect(p.jobs[1]!.needs).toEqual(['extract']);
   });

@@ -57,7 +57,7 @@ describe('a writer killed mid-write', () => {
         }
         expect(sorted).toEqual(sorted.map((_, k) => `${tag}-${String(k).padStart(6, '0')}`));
         // On the next start, the run the dead writer owned is marked interrupted, and only it.
-        expect(store.markInterrupted()).toEqual([last]);
+        expect(store.markInterrupted().ids).toEqual([last]);
         expect(store.getJobs(last)[0].status).toBe('interrupted');
         expect(store.listRuns({ pipeline: 'atomic', status: 'interrupted', limit: Infinity })).toHaveLength(round + 1);
       } finally {

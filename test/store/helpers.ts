@@ -31,6 +31,12 @@ export function run(over: Partial<RunRecord> = {}): RunRecord {
     endedAt: null,
     error: null,
     pid: null,
+    owner: null,
+    heartbeatAt: null,
+    cancelRequestedAt: null,
+    modelHash: null,
+    jobHashes: null,
+    context: null,
     ...over,
   };
 }
@@ -46,6 +52,7 @@ export function job(over: Partial<JobRecord> = {}): JobRecord {
     endedAt: null,
     outputs: null,
     error: null,
+    attempt: 1,
     ...over,
   };
 }
@@ -63,6 +70,7 @@ export function stage(over: Partial<StageRecord> = {}): StageRecord {
     endedAt: null,
     outputs: null,
     error: null,
+    attempt: 1,
     ...over,
   };
 }

@@ -22,14 +22,14 @@ describe('markInterrupted', () => {
       { op: 'stage', stage: stage({ runId: 'dead', jobKey: 'a', path: '1' }) },
       { op: 'job', job: job({ runId: 'alive', key: 'a' }) },
     ]);
-    const asked: number[] = [];
-    const marked = store.markInterrupted((pid) => {
-      asked.push(pid);
-      return pid === 222;
-    });
+    const asked: string[] = [];
+    const marked = store.markInterrupted((r) => {
+      asked.push(r.id);
+      return r.pid === 222;
+    }).ids;
 
     expect(marked.sort()).toEqual(['dead', 'nopid']);
-    expect(asked.sort()).toEqual([111, 222]);
+    expect(asked.sort()).toEqual(['alive', 'dead', 'nopid']);
     expect(store.getRun('dead')).toMatchObject({ status: 'interrupted', endedAt: NOW.toISOString() });
     expect(store.getRun('nopid')?.status).toBe('interrupted');
     expect(store.getRun('alive')).toMatchObject({ status: 'running', endedAt: null });
@@ -49,8 +49,8 @@ describe('markInterrupted', () => {
   it('marks nothing the second time', () => {
     store = openStore(tmpDir());
     store.apply([{ op: 'run', run: run({ pid: null }) }]);
-    expect(store.markInterrupted(() => false)).toEqual(['r1']);
-    expect(store.markInterrupted(() => false)).toEqual([]);
+    expect(store.markInterrupted(() => false).ids).toEqual(['r1']);
+    expect(store.markInterrupted(() => false).ids).toEqual([]);
   });
 
   it('by default treats this process as alive and an exited process as dead', async () => {
@@ -66,7 +66,7 @@ describe('markInterrupted', () => {
       { op: 'run', run: run({ id: 'mine', pid: process.pid }) },
       { op: 'run', run: run({ id: 'gone', pid: deadPid }) },
     ]);
-    expect(store.markInterrupted()).toEqual(['gone']);
+    expect(store.markInterrupted().ids).toEqual(['gone']);
     expect(store.getRun('mine')?.status).toBe('running');
   });
 });

@@ -36,7 +36,8 @@ describe('openStore', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-      expect(tables).toEqual(expect.arrayContaining(['jobs', 'logs', 'releases', 'runs', 'stages']));
+      expect(tables).toEqual(expect.arrayContaining(['attempts', 'events', 'jobs', 'processes', 'releases', 'runs', 'stages']));
+      expect(tables).not.toContain('logs'); // log lines are events since schema v2
     } finally {
       db.close();
     }

@@ -3,9 +3,9 @@ import { newRunId } from '../../src/store/index.js';
 import { comparePaths } from '../../src/store/stage-order.js';
 
 describe('newRunId', () => {
-  it('is 12 lowercase base36 chars starting with the time', () => {
+  it('is 16 lowercase base36 chars starting with the time (8 random: two runs never merge)', () => {
     const id = newRunId(new Date('2025-01-01T00:00:00.000Z'));
-    expect(id).toMatch(/^[0-9a-z]{12}$/);
+    expect(id).toMatch(/^[0-9a-z]{16}$/);
     expect(id.slice(0, 8)).toBe('m5d4ruo0');
   });
 

@@ -3,8 +3,19 @@ import { reportError } from '../errors.js';
 import { out, STATUS_ICON, statusColor } from '../style.js';
 import { locations, printJson, type LocationFlags } from './shared.js';
 
-export async function cmdLogs(flags: LocationFlags & { job?: string; stage?: string; json?: boolean }, id: string): Promise<number> {
+export async function cmdLogs(flags: LocationFlags & { job?: string; stage?: string; json?: boolean; follow?: boolean; tree?: boolean }, id: string): Promise<number> {
   try {
+    if (flags.follow) return await follow(flags, id);
+    if (flags.tree) {
+      const { runTree } = await import('../../api/history.js');
+      const tree = runTree(locations(flags).state, id);
+      if (flags.json) printJson(tree);
+      else {
+        const { renderRunTree } = await import('../render/run-tree.js');
+        process.stdout.write(`${renderRunTree(tree).join('\n')}\n`);
+      }
+      return 0;
+    }
     const { runLogs } = await import('../../api/history.js');
     const data = runLogs(locations(flags).state, id, { job: flags.job, stage: flags.stage });
     if (flags.json) {
@@ -29,4 +40,17 @@ export async function cmdLogs(flags: LocationFlags & { job?: string; stage?: str
   } catch (e) {
     return reportError(e, flags.json);
   }
+}
+
+/** Streams a run's events (whichever process runs it) until it ends; exits with the run's exit code. */
+async function follow(flags: LocationFlags & { json?: boolean }, id: string): Promise<number> {
+  const { followRun } = await import('../../api/follow.js');
+  const { lineLogRenderer } = await import('../render/line-log.js');
+  const { withCancelSignals } = await import('./shared.js');
+  const { EXIT } = await import('./run.js');
+  const render = flags.json ? (e: unknown) => process.stdout.write(`${JSON.stringify(e)}\n`) : lineLogRenderer();
+  // Ctrl-C stops following; the run itself goes on.
+  const run = await withCancelSignals((signal) => followRun({ state: locations(flags).state, run: id, onEvent: render, signal }));
+  if (run.status === 'interrupted' && !flags.json) process.stdout.write(`${statusColor(out, 'interrupted')('!')} run ${run.id} interrupted: its process is gone\n`);
+  return EXIT[run.status] ?? 1;
 }

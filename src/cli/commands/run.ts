@@ -3,8 +3,7 @@ import type { RunEvent } from '../../executor/run-events.js';
 import { reportError } from '../errors.js';
 import { lineLogRenderer } from '../render/line-log.js';
 import { liveTreeRenderer } from '../render/live-tree.js';
-import { err } from '../style.js';
-import { locations, printJson, readParamsFile, type LocationFlags } from './shared.js';
+import { locations, printJson, readParamsFile, withCancelSignals, type LocationFlags } from './shared.js';
 
 interface RunFlags extends LocationFlags {
   param: string[];
@@ -14,7 +13,7 @@ interface RunFlags extends LocationFlags {
   maxParallel?: number;
 }
 
-const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
+export const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
 
 export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
   try {
@@ -28,29 +27,17 @@ export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
       return 0;
     }
     const { runPipeline } = await import('../../api/run.js');
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        process.stderr.write(err.yellow('\ncancelling: stopping running stages (Ctrl-C again to force)\n'));
-        controller.abort();
-      } else process.exit(130);
-    };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
     const render: ((e: RunEvent) => void) | undefined = flags.json ? undefined : process.stdout.isTTY && !process.env.CI ? liveTreeRenderer() : lineLogRenderer();
-    try {
-      const outcome = await runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: render, signal: controller.signal });
-      if (flags.json) {
-        const { runDetails } = await import('../../api/history.js');
-        printJson(runDetails(where.state, outcome.run.id));
-      }
-      return EXIT[outcome.run.status] ?? 1;
-    } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
+    const outcome = await withCancelSignals((signal) => runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: render, signal }));
+    if (flags.json) {
+      const { runDetails } = await import('../../api/history.js');
+      printJson(runDetails(where.state, outcome.run.id));
     }
+    if (outcome.run.status === 'paused') {
+      const { describePause } = await import('../render/pause.js');
+      process.stderr.write(describePause(outcome.run));
+    }
+    return EXIT[outcome.run.status] ?? 1;
   } catch (e) {
     return reportError(e, flags.json);
   }

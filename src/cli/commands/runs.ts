@@ -20,7 +20,9 @@ export async function cmdRuns(flags: LocationFlags & { limit: number; status?: R
     for (const { run, jobs } of runs) {
       const ms = run.endedAt ? Date.parse(run.endedAt) - Date.parse(run.startedAt) : Date.now() - Date.parse(run.startedAt);
       const ok = jobs.filter((j) => j.status === 'success').length;
-      rows.push([run.id, run.pipeline, statusColor(out, run.status)(`${STATUS_ICON[run.status] ?? ''} ${run.status}`), ago(run.startedAt), formatDuration(ms), `${ok}/${jobs.length} ok`]);
+      // A trigger: child names its parent run.
+      const name = run.parentRunId ? `${run.pipeline} ${out.dim(`↳ ${run.parentRunId}`)}` : run.pipeline;
+      rows.push([run.id, name, statusColor(out, run.status)(`${STATUS_ICON[run.status] ?? ''} ${run.status}`), ago(run.startedAt), formatDuration(ms), `${ok}/${jobs.length} ok`]);
     }
     process.stdout.write(`${table(rows)}\n`);
     return 0;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { resolveLocations, type Locations } from '../../api/options.js';
 import { WfError } from '../../errors/index.js';
+import { err } from '../style.js';
 
 export interface LocationFlags {
   conf?: string;
@@ -54,4 +55,27 @@ export function table(rows: string[][], widths?: number[]): string {
 function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/** The signals that cancel a run the same way: Ctrl-C, kill, a closed terminal, Ctrl-\\. */
+const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Runs `fn` with an AbortSignal that the first of those signals aborts (the run is cancelled and
+ * recorded); a second one exits at once (exit 130), still recording the run as cancelled.
+ */
+export async function withCancelSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      process.stderr.write(err.yellow(`\ncancelling (${sig}): stopping running stages (again to force)\n`));
+      controller.abort();
+    } else process.exit(130);
+  };
+  for (const sig of CANCEL_SIGNALS) process.on(sig, onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    for (const sig of CANCEL_SIGNALS) process.off(sig, onSignal);
+  }
 }

@@ -10,7 +10,9 @@ export function lineLogRenderer(write: (line: string) => void = (l) => process.s
       case 'run-start':
         return write(`${out.bold('▶')} run ${out.bold(e.run.id)} ${e.run.pipeline}`);
       case 'job-start':
-        return write(`${tag(e.key)} ${out.cyan('▶')} job started`);
+        return write(`${tag(e.key)} ${out.cyan('▶')} job started${e.attempt && e.attempt > 1 ? out.dim(` (attempt ${e.attempt})`) : ''}`);
+      case 'notice':
+        return write(`${out.yellow('!')} ${e.text}`);
       case 'stage-start':
         return write(`${tag(e.jobKey)} ${out.cyan('▶')} ${e.name}`);
       case 'log':
@@ -18,7 +20,8 @@ export function lineLogRenderer(write: (line: string) => void = (l) => process.s
       case 'stage-end': {
         const color = statusColor(out, e.status);
         const why = e.error ? `: ${e.error.message}` : '';
-        return write(`${tag(e.jobKey)} ${color(`${STATUS_ICON[e.status] ?? '?'} ${e.name}`)} ${out.dim(formatDuration(e.durationMs))}${why}`);
+        const note = e.reused ? out.dim(' (kept from an earlier attempt)') : e.attempt && e.attempt > 1 ? out.dim(` (attempt ${e.attempt})`) : '';
+        return write(`${tag(e.jobKey)} ${color(`${STATUS_ICON[e.status] ?? '?'} ${e.name}`)} ${out.dim(formatDuration(e.durationMs))}${note}${why}`);
       }
       case 'job-end': {
         const color = statusColor(out, e.status);

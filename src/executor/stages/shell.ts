@@ -3,32 +3,35 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
-import { renderShell } from '../../template/index.js';
 import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
+import { scriptCommand } from './script-command.js';
 
 const STDOUT_TAIL = 8 * 1024;
 
-/** Runs a `run:` script in its own process group; values reach it only through env variables. */
+/** Runs a `run:` script (any `shell:`) in its own process group; values reach it only through env variables. */
 export const runShell: StageRunner = async (run) => {
   const { stage, ctx, render, task, signal } = run;
   if (stage.kind !== 'run') throw new TypeError('not a run stage');
   if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), {}, true);
-  const { script, env: exprEnv } = renderShell(stage.run, ctx, render);
+  const command = scriptCommand(stage, ctx, render);
+  const exprEnv = command.env;
   const outputFile = join(tmpdir(), `wf-output-${task.runId}-${randomBytes(6).toString('hex')}`);
   writeFileSync(outputFile, '');
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
   const withNul = Object.keys(env).find((k) => env[k]!.includes('\0'));
   if (withNul) {
+    command.cleanup();
+    rmSync(outputFile, { force: true });
     throw new WfError('E_STAGE', `the value for ${withNul} contains a NUL byte, which no process environment can hold`, { loc: stage.loc, hint: 'remove the NUL byte from the param or output it comes from' });
   }
-  const [cmd, args] = stage.shell === 'sh' ? ['sh', ['-e', '-c', script]] : ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script]];
+  const { cmd, args } = command;
 
   try {
     let tail = '';
     const pending = { stdout: '', stderr: '' };
-    const exit = await run.spawn({ cmd, args: args as string[], env }, (stream, data) => {
+    const exit = await run.spawn({ cmd, args, env }, (stream, data) => {
       const lines = (pending[stream] + data).split('\n');
       pending[stream] = lines.pop()!;
       for (const line of lines) run.log(stream, line);
@@ -43,5 +46,6 @@ export const runShell: StageRunner = async (run) => {
     throw new StageFailure(new WfError('E_STAGE', `script ${why}`, { loc: stage.loc }), outputs);
   } finally {
     rmSync(outputFile, { force: true });
+    command.cleanup();
   }
 };

@@ -1,0 +1,134 @@
+import { BroadcastChannel, MessageChannel } from 'node:worker_threads';
+import { describeThrown, WfError } from '../errors/index.js';
+import type { WorkerPool } from './pool.js';
+import { KILL_GRACE_MS, ProcessHost } from './process-host.js';
+import { HOOK_CHANNEL, type HookBatchMessage, type HookCancel, type HookResult, type HookTask } from './protocol.js';
+import type { JobTransport } from './transport.js';
+
+export interface LocalTransportOptions {
+  pool: WorkerPool;
+  host?: ProcessHost;
+  /** Records each process group a stage starts, and its end (write-ahead for kill -9 recovery). */
+  onProcess?(event: { pid: number; jobKey: string; stagePath: string; ended: boolean }): void;
+}
+
+/** Calls in one batch at most: a batch that must be ended (a hook ignoring its signal) ends them all. */
+const BATCH_MAX = 32;
+
+interface Call {
+  task: HookTask;
+  resolve(result: HookResult): void;
+  batch?: Batch;
+  /** This call's grace ran out: its batch's thread is being ended. */
+  ended?: boolean;
+}
+
+interface Batch {
+  terminate: AbortController;
+  open: Map<number, Call>;
+}
+
+/**
+ * Shell stages spawn from this (main) thread; hook code runs in the piscina pool. Hook calls made
+ * in the same tick go to the threads as batches (one message each way per batch, results streamed
+ * back as they settle), which keeps thousands of short hook stages cheap.
+ */
+export class LocalTransport implements JobTransport {
+  readonly host: ProcessHost;
+  private readonly channel = new BroadcastChannel(HOOK_CHANNEL);
+  private nextCall = 1;
+  private queue: Call[] = [];
+  private scheduled = false;
+
+  constructor(private readonly o: LocalTransportOptions) {
+    this.host = o.host ?? new ProcessHost();
+    this.channel.unref();
+  }
+
+  spawn: JobTransport['spawn'] = (request, owner, onData, signal) =>
+    this.host.spawn(request, {
+      onData,
+      signal,
+      onStart: (pid) => this.o.onProcess?.({ pid, ...owner, ended: false }),
+      onEnd: (pid) => this.o.onProcess?.({ pid, ...owner, ended: true }),
+    });
+
+  callHook: JobTransport['callHook'] = (task, signal) =>
+    new Promise<HookResult>((resolve) => {
+      let killTimer: NodeJS.Timeout | undefined;
+      const call: Call = {
+        task: { kind: 'hook', callId: this.nextCall++, ...task },
+        resolve: (result) => {
+          clearTimeout(killTimer);
+          signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+      };
+      const onAbort = () => {
+        this.channel.postMessage({ cancel: call.task.callId } satisfies HookCancel);
+        // A hook that ignores ctx.signal: the thread running it is ended (piscina replaces it).
+        killTimer = setTimeout(() => {
+          call.ended = true;
+          call.batch?.terminate.abort();
+        }, KILL_GRACE_MS);
+        killTimer.unref();
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(call);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+
+  private flush(): void {
+    this.scheduled = false;
+    const calls = this.queue.splice(0);
+    const size = Math.min(BATCH_MAX, Math.max(1, Math.ceil(calls.length / this.o.pool.maxThreads)));
+    for (let i = 0; i < calls.length; i += size) this.send(calls.slice(i, i + size));
+  }
+
+  private send(calls: Call[]): void {
+    const batch: Batch = { terminate: new AbortController(), open: new Map(calls.map((c) => [c.task.callId, c])) };
+    for (const c of calls) {
+      c.batch = batch;
+      if (c.ended) batch.terminate.abort();
+    }
+    const { port1, port2 } = new MessageChannel();
+    const settle = (callId: number, result: HookResult) => {
+      const c = batch.open.get(callId);
+      if (!c) return;
+      batch.open.delete(callId);
+      c.resolve(result);
+      if (batch.open.size === 0) port1.close();
+    };
+    port1.on('message', (msgs: HookBatchMessage) => {
+      for (const m of msgs) settle(m.callId, m.result);
+    });
+    const leftovers = (error: (c: Call) => WfError) => {
+      // Results posted before the task ended may still be on their way: give them a moment.
+      setTimeout(() => {
+        for (const c of [...batch.open.values()]) settle(c.task.callId, { outputs: null, error: error(c).toJSON(), logs: [] });
+        port1.close();
+      }, 50).unref();
+    };
+    this.o.pool.run({ kind: 'hooks', calls: calls.map((c) => c.task), port: port2 }, batch.terminate.signal, [port2]).then(
+      () => {
+        if (batch.open.size > 0) leftovers((c) => new WfError('E_HOOK_CRASH', `${c.task.uses}: its result was lost`, { loc: c.task.loc }));
+      },
+      (e: unknown) =>
+        leftovers((c) =>
+          c.ended
+            ? new WfError('E_STAGE', `${c.task.uses} did not stop within ${KILL_GRACE_MS / 1000}s of being asked to; its worker thread was ended`, { loc: c.task.loc, hint: 'hooks should watch ctx.signal' })
+            : batch.terminate.signal.aborted
+              ? new WfError('E_STAGE', `${c.task.uses} was stopped: another hook in its worker thread ignored its signal and the thread was ended`, { loc: c.task.loc })
+              : new WfError('E_HOOK_CRASH', `${c.task.uses} crashed its worker thread: ${describeThrown(e)}`, { loc: c.task.loc, hint: 'a hook must not call process.exit or leave errors unhandled' }),
+        ),
+    );
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}
