@@ -15,8 +15,9 @@ export function killOrphans(runIds: readonly string[], recorded: readonly Proces
   const host = hostname();
   for (const p of recorded) {
     if (p.host !== host || p.pid <= 1) continue;
+    // Only a process whose identity is known and still the same is signalled: a pid may be reused.
     const now = processStart(p.pid);
-    if (now === null || (p.start !== null && now !== p.start)) continue;
+    if (now === null || p.start === null || now !== p.start) continue;
     if (kill(-p.pid) || kill(p.pid)) killed.push(p.pid);
   }
   for (const pid of processesOfRuns(runIds)) {

@@ -4,9 +4,11 @@ import { WfError } from '../errors/index.js';
 const RANDOM_CHARS = 8;
 
 /**
- * A short run id that sorts by creation time: 8 base36 chars of epoch milliseconds (fixed
- * width until 2059) then 8 random base36 chars, all lowercase, safe in URLs and shells.
- * @example newRunId(new Date('2025-01-01T00:00:00Z')) // 'm5d4ruo0' + 4 random chars, e.g. 'm5d4ruo0k3z9'
+ * A run id that sorts by creation time: 8 base36 chars of epoch milliseconds (fixed width until
+ * 2059) then 8 base36 chars of 40 random bits, all lowercase, safe in URLs and shells. Two runs
+ * created in the same millisecond collide once in ~10^12; run creation is a plain insert, so even
+ * then they fail loudly instead of merging.
+ * @example newRunId(new Date('2025-01-01T00:00:00Z')) // 'm5d4ruo0' + 8 random chars, e.g. 'm5d4ruo0k3z9x1qa'
  */
 export function newRunId(now: Date = new Date()): string {
   const ms = now.getTime();

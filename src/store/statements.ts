@@ -70,7 +70,7 @@ function cached<K, V>(make: (key: K) => V): (key: K) => V {
 export function prepareStatements(db: Database.Database): Statements {
   const interruptNodes = (table: string) =>
     db.prepare(`UPDATE ${table} SET status = 'interrupted', ended_at = coalesce(ended_at, @now)
-      WHERE run_id = @id AND status = 'running'`);
+      WHERE run_id = @id AND status IN ('running', 'pending')`);
 
   const updateRun = cached((fieldList: string) => {
     const sets = fieldList.split(',').map((field) => {
@@ -121,7 +121,7 @@ export function prepareStatements(db: Database.Database): Statements {
     jobsOfRun: db.prepare(`SELECT ${JOB_COLS} FROM jobs WHERE run_id = ? ORDER BY rowid`),
     stagesOfRun: db.prepare(`SELECT ${STAGE_COLS} FROM stages WHERE run_id = ? ORDER BY rowid`),
     runningRuns: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE status = 'running'`),
-    interruptRun: db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = @now WHERE id = @id AND status = 'running'`),
+    interruptRun: db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = @now, pid = NULL, owner = NULL WHERE id = @id AND status = 'running'`),
     interruptJobs: interruptNodes('jobs'),
     interruptStages: interruptNodes('stages'),
     interruptAttempts: interruptNodes('attempts'),

@@ -156,7 +156,8 @@ export interface Store {
   getStages(runId: string): StageRecord[];
   getLogs(runId: string, filter?: { jobKey?: string; stagePath?: string }): LogRecord[];
   /**
-   * Marks runs whose owner is gone as `interrupted` (their running jobs and stages too); returns
+   * Marks runs whose owner is gone as `interrupted` (their pending and running jobs, stages and
+   * attempts too; owner cleared); returns
    * their ids and the process groups they had started (removed from the store; the caller kills them).
    */
   markInterrupted(isOwnerAlive?: (run: RunRecord) => boolean): { ids: string[]; orphans: ProcessRecord[] };

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
-import type { JobRecord, LogRecord, RunRecord, StageRecord } from '../../src/store/index.js';
+import { STORE_FILE } from '../../src/store/index.js';
+import type { AttemptRecord, EventRecord, JobRecord, LogRecord, ProcessRecord, RunRecord, StageRecord } from '../../src/store/index.js';
 
 const dirs: string[] = [];
 
@@ -85,4 +87,47 @@ export function log(over: Partial<LogRecord> = {}): LogRecord {
     text: 'hello',
     ...over,
   };
+}
+
+export function attempt(over: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    runId: 'r1',
+    jobKey: 'extract',
+    stagePath: '',
+    attempt: 1,
+    status: 'running',
+    startedAt: '2025-01-01T00:00:01.000Z',
+    endedAt: null,
+    outputs: null,
+    error: null,
+    ...over,
+  };
+}
+
+export function event(over: Partial<Omit<EventRecord, 'seq'>> = {}): Omit<EventRecord, 'seq'> {
+  return {
+    runId: 'r1',
+    ts: '2025-01-01T00:00:04.000Z',
+    type: 'stage-start',
+    jobKey: 'extract',
+    stagePath: '0',
+    stream: null,
+    text: null,
+    data: null,
+    ...over,
+  };
+}
+
+export function proc(over: Partial<ProcessRecord> = {}): ProcessRecord {
+  return { runId: 'r1', jobKey: 'extract', stagePath: '0', pid: 4242, start: 'boot:1', host: 'h1', ...over };
+}
+
+/** The `processes` table as a second connection sees it (the Store has no reader for it). */
+export function storedProcesses(stateDir: string): { run_id: string; pid: number }[] {
+  const db = new Database(path.join(stateDir, STORE_FILE), { readonly: true });
+  try {
+    return db.prepare('SELECT run_id, pid FROM processes ORDER BY run_id, pid').all() as { run_id: string; pid: number }[];
+  } finally {
+    db.close();
+  }
 }

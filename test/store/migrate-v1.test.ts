@@ -1,107 +1,162 @@
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { openStore, SCHEMA_VERSION, STORE_FILE } from '../../src/store/index.js';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WfError, type SerializedWfError } from '../../src/errors/index.js';
+import { newRunId, openStore, SCHEMA_VERSION, STORE_FILE, type Store } from '../../src/store/index.js';
 import { REPO } from '../helpers/paths.js';
-import { run, tmpDir } from './helpers.js';
+import { attempt, event, job, log, run, tmpDir } from './helpers.js';
 
 // A real store written by the first release (schema v1): a hello-world run and a failed `fails`
-// run whose job b wrote "oops" on stderr.
+// run whose job b wrote "oops" on stderr. Tests work on a copy; the fixture is never opened.
 const V1 = path.join(REPO, 'test', 'fixtures', 'store', 'v1.db');
+const HELLO = 'mwuphgr2k5ty';
+const FAILS = 'mwuphgzap4fw';
+const STAGE_ERROR: SerializedWfError = { name: 'WfError', code: 'E_STAGE', message: 'script exited with code 3', loc: { file: 'conf/fail.yml', line: 14, col: 11, length: 28 } };
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+/** A state dir holding a copy of the v1 fixture as its wf.db. */
+function v1Copy(): string {
+  const dir = tmpDir();
+  copyFileSync(V1, path.join(dir, STORE_FILE));
+  return dir;
+}
+
+function rawRead<T>(dir: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dir, STORE_FILE), { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+const tables = (db: Database.Database) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
 
 describe('a v1 store from the first release', () => {
-  it('upgrades in place to v2 and keeps its runs, jobs, stages and log lines', () => {
-    const dir = tmpDir();
-    copyFileSync(V1, path.join(dir, STORE_FILE));
-    const ro = () => openStore(dir, { readonly: true });
-    expect(() => ro()).toThrow(/schema version 1, older than 2/);
-    const store = openStore(dir);
+  it('is refused by a readonly open with the upgrade hint, and left as it was', () => {
+    const dir = v1Copy();
+    let err: unknown;
     try {
+      openStore(dir, { readonly: true });
+    } catch (error) {
+      err = error;
+    }
+    expect(err).toBeInstanceOf(WfError);
+    expect((err as WfError).code).toBe('E_STORE');
+    expect((err as WfError).hint).toMatch(/wf command that writes/);
+    rawRead(dir, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(tables(db)).toContain('logs');
+    });
+  });
+
+  it('upgrades in place to v2 on a writable open', () => {
+    const dir = v1Copy();
+    openStore(dir).close();
+    rawRead(dir, (db) => {
       expect(SCHEMA_VERSION).toBe(2);
-      const runs = store.listRuns({ limit: 10 });
-      expect(runs.map((r) => [r.pipeline, r.status]).sort()).toEqual([['fails', 'failed'], ['hello-world', 'success']]);
-      const fails = runs.find((r) => r.pipeline === 'fails')!;
-      expect(store.getJobs(fails.id).map((j) => [j.key, j.status, j.attempt])).toEqual([['a', 'success', 1], ['b', 'failed', 1]]);
-      expect(store.getJobs(fails.id)[0]!.outputs).toEqual({ x: '1' });
-      expect(store.getStages(fails.id).length).toBe(2);
-      expect(store.getLogs(fails.id).map((l) => [l.jobKey, l.stream, l.text])).toEqual(expect.arrayContaining([['b', 'stderr', 'oops']]));
-      // Log lines are now events, in their old order.
-      expect(store.getEvents(fails.id).filter((e) => e.type === 'log').map((e) => e.text)).toEqual(store.getLogs(fails.id).map((l) => l.text));
-      // And the store takes v2 writes.
-      expect(store.createRun(run({ id: 'new1', pipeline: 'fails' }), { scheduleKey: 'k', instant: '2025-01-01T00:00:00.000Z' })).toBe(true);
-      store.apply([{ op: 'attempt', attempt: { runId: 'new1', jobKey: 'a', stagePath: '', attempt: 1, status: 'success', startedAt: null, endedAt: null, outputs: null, error: null } }]);
-      expect(store.getAttempts('new1')).toHaveLength(1);
-    } finally {
-      store.close();
-    }
-  });
-});
-
-describe('v2 operations', () => {
-  it('claims a release once, in the transaction that creates its run', () => {
-    const store = openStore(tmpDir());
-    try {
-      const claim = { scheduleKey: 'daily', instant: '2025-01-01T02:00:00.000Z' };
-      expect(store.createRun(run({ id: 'a' }), claim)).toBe(true);
-      expect(store.createRun(run({ id: 'b' }), claim)).toBe(false);
-      expect(store.getRun('b')).toBeUndefined();
-      expect(store.listReleases().map((r) => r.runId)).toEqual(['a']);
-      // A plain insert: the same id twice fails and writes nothing of its batch.
-      expect(() => store.apply([{ op: 'run-create', run: run({ id: 'c' }) }, { op: 'run-create', run: run({ id: 'c' }) }])).toThrow();
-      expect(store.getRun('c')).toBeUndefined();
-    } finally {
-      store.close();
-    }
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(tables(db)).toEqual(expect.arrayContaining(['attempts', 'events', 'jobs', 'processes', 'releases', 'runs', 'stages']));
+      expect(tables(db)).not.toContain('logs');
+    });
+    // Upgraded, it opens readonly like any current store.
+    store = openStore(dir, { readonly: true });
+    expect(store.listRuns().map((r) => r.id).sort()).toEqual([HELLO, FAILS]);
   });
 
-  it('moves a run only from the given statuses; records a cancel request only for a running run', () => {
-    const store = openStore(tmpDir());
-    try {
-      store.apply([{ op: 'run', run: run({ id: 'f', status: 'failed' }) }, { op: 'run', run: run({ id: 's', status: 'success' }) }]);
-      expect(store.transitionRun('f', ['failed'], { status: 'running', attempt: 2 })).toBe(true);
-      expect(store.transitionRun('f', ['failed'], { status: 'running' })).toBe(false);
-      expect(store.getRun('f')).toMatchObject({ status: 'running', attempt: 2 });
-      expect(store.requestCancel('f')?.cancelRequestedAt).not.toBeNull();
-      expect(store.requestCancel('s')?.cancelRequestedAt).toBeNull();
-    } finally {
-      store.close();
-    }
+  it('keeps both runs with every field, and the v2 fields empty', () => {
+    store = openStore(v1Copy());
+    expect(store.getRun(HELLO)).toEqual(
+      run({
+        id: HELLO, pipeline: 'hello-world', status: 'success', params: { name: 'World' },
+        startedAt: '2026-11-24T13:03:55.406Z', endedAt: '2026-11-24T13:03:55.430Z',
+      }),
+    );
+    expect(store.getRun(FAILS)).toEqual(
+      run({
+        id: FAILS, pipeline: 'fails', status: 'failed', params: { token: '***' }, error: STAGE_ERROR,
+        startedAt: '2026-11-24T13:03:55.703Z', endedAt: '2026-11-24T13:03:55.787Z',
+      }),
+    );
+    // v1 ids (12 chars) still resolve by prefix.
+    expect(store.getRun('mwuphgz')?.id).toBe(FAILS);
   });
 
-  it('run-close sweeps every pending or running job, stage and attempt of the run', () => {
-    const store = openStore(tmpDir());
-    try {
-      store.apply([
-        { op: 'run', run: run({ id: 'r1' }) },
-        { op: 'job', job: { runId: 'r1', key: 'a', jobId: 'a', matrix: null, status: 'running', startedAt: null, endedAt: null, outputs: null, error: null } },
-        { op: 'stage', stage: { runId: 'r1', jobKey: 'a', path: '0', stageId: null, name: 's', kind: 'run', status: 'running', startedAt: null, endedAt: null, outputs: null, error: null } },
-        { op: 'attempt', attempt: { runId: 'r1', jobKey: 'a', stagePath: '0', attempt: 1, status: 'running', startedAt: null, endedAt: null, outputs: null, error: null } },
-        { op: 'run-close', id: 'r1', status: 'cancelled', nodeStatus: 'cancelled', endedAt: '2025-01-01T00:00:09.000Z' },
-      ]);
-      expect(store.getRun('r1')).toMatchObject({ status: 'cancelled', endedAt: '2025-01-01T00:00:09.000Z', owner: null });
-      expect(store.getJobs('r1')[0]!.status).toBe('cancelled');
-      expect(store.getStages('r1')[0]!.status).toBe('cancelled');
-      expect(store.getAttempts('r1')[0]!.status).toBe('cancelled');
-    } finally {
-      store.close();
-    }
+  it('keeps their jobs and stages, each at attempt 1', () => {
+    store = openStore(v1Copy());
+    expect(store.getJobs(HELLO).map((j) => [j.key, j.status, j.outputs, j.attempt])).toEqual([
+      ['greet', 'success', { greeting: 'hello World' }, 1],
+    ]);
+    expect(store.getJobs(FAILS)).toEqual([
+      job({ runId: FAILS, key: 'a', jobId: 'a', status: 'success', startedAt: '2026-11-24T13:03:55.706Z', endedAt: '2026-11-24T13:03:55.730Z', outputs: { x: '1' } }),
+      job({ runId: FAILS, key: 'b', jobId: 'b', status: 'failed', startedAt: '2026-11-24T13:03:55.730Z', endedAt: '2026-11-24T13:03:55.787Z', outputs: {}, error: STAGE_ERROR }),
+    ]);
+    expect(store.getStages(HELLO).map((s) => [s.jobKey, s.path, s.stageId, s.kind, s.status, s.attempt])).toEqual([
+      ['greet', '0', null, 'echo', 'success', 1],
+      ['greet', '1', 'shout', 'run', 'success', 1],
+    ]);
+    expect(store.getStages(FAILS).map((s) => [s.jobKey, s.path, s.status, s.outputs, s.attempt])).toEqual([
+      ['a', '0', 'success', { exit_code: 0, stdout: 'hi', x: '1' }, 1],
+      ['b', '0', 'failed', { exit_code: 3, stdout: '' }, 1],
+    ]);
+    expect(store.getStages(FAILS)[1]!.error).toEqual(STAGE_ERROR);
+    expect(store.getAttempts(FAILS)).toEqual([]); // v1 kept no attempt rows
   });
 
-  it('marks a run interrupted when its pid was reused by another process, or its other-host heartbeat is stale', () => {
-    const store = openStore(tmpDir(), { now: () => new Date('2025-01-01T01:00:00.000Z') });
-    try {
-      store.apply([
-        { op: 'run', run: run({ id: 'fresh', owner: { host: 'elsewhere', pid: 1, start: null }, heartbeatAt: '2025-01-01T00:59:30.000Z' }) },
-        { op: 'run', run: run({ id: 'stale', owner: { host: 'elsewhere', pid: 1, start: null }, heartbeatAt: '2025-01-01T00:50:00.000Z' }) },
-        { op: 'proc', proc: { runId: 'stale', jobKey: 'a', stagePath: '0', pid: 4242, start: 'x', host: 'elsewhere' } },
-      ]);
-      const { ids, orphans } = store.markInterrupted();
-      expect(ids).toEqual(['stale']);
-      expect(orphans.map((o) => o.pid)).toEqual([4242]);
-      expect(store.getEvents('stale').map((e) => e.type)).toEqual(['run-end']);
-      expect(store.markInterrupted().orphans).toEqual([]);
-    } finally {
-      store.close();
-    }
+  it('keeps the log lines, in their old order, as log events', () => {
+    store = openStore(v1Copy());
+    expect(store.getLogs(FAILS)).toEqual([
+      log({ runId: FAILS, jobKey: 'a', stagePath: '0', ts: '2026-11-24T13:03:55.726Z', stream: 'stdout', text: 'hi' }),
+      log({ runId: FAILS, jobKey: 'b', stagePath: '0', ts: '2026-11-24T13:03:55.786Z', stream: 'stderr', text: 'oops' }),
+    ]);
+    expect(store.getLogs(FAILS, { jobKey: 'b' }).map((l) => [l.stream, l.text])).toEqual([['stderr', 'oops']]);
+    expect(store.getLogs(HELLO).map((l) => [l.stagePath, l.stream, l.text])).toEqual([
+      ['0', 'log', 'Hello, World!'],
+      ['1', 'stdout', 'HELLO, WORLD!'],
+    ]);
+    const events = [...store.getEvents(HELLO), ...store.getEvents(FAILS)];
+    expect(events.map((e) => [e.type, e.text, e.data])).toEqual([
+      ['log', 'Hello, World!', null],
+      ['log', 'HELLO, WORLD!', null],
+      ['log', 'hi', null],
+      ['log', 'oops', null],
+    ]);
+    const seqs = events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(4);
+  });
+
+  it('takes v2 writes afterwards: new runs, attempts, events, and a retry of an old run', () => {
+    const dir = v1Copy();
+    store = openStore(dir);
+    const lastOldSeq = Math.max(...store.getEvents(FAILS).map((e) => e.seq));
+
+    const id = newRunId();
+    expect(store.createRun(run({ id, pipeline: 'fails' }), { scheduleKey: 'hourly', instant: '2026-11-24T14:00:00.000Z' })).toBe(true);
+    // The failed v1 run is taken over by a retry: attempt 2 of job b.
+    expect(store.transitionRun(FAILS, ['failed'], { status: 'running', attempt: 2, endedAt: null, error: null })).toBe(true);
+    store.apply([
+      { op: 'attempt', attempt: attempt({ runId: id, jobKey: 'a' }) },
+      { op: 'event', event: event({ runId: id, type: 'job-start', jobKey: 'a', stagePath: null, data: { attempt: 1 } }) },
+      { op: 'log', log: log({ runId: id, jobKey: 'a', text: 'new line' }) },
+      { op: 'job', job: job({ runId: FAILS, key: 'b', jobId: 'b', status: 'running', attempt: 2 }) },
+      { op: 'attempt', attempt: attempt({ runId: FAILS, jobKey: 'b', attempt: 2 }) },
+    ]);
+    store.close();
+
+    store = openStore(dir);
+    expect(store.getRun(id)?.pipeline).toBe('fails');
+    expect(store.listReleases('fails').map((r) => r.runId)).toEqual([id]);
+    expect(store.getAttempts(id)).toEqual([attempt({ runId: id, jobKey: 'a' })]);
+    const events = store.getEvents(id);
+    expect(events.map((e) => [e.type, e.text, e.data])).toEqual([['job-start', null, { attempt: 1 }], ['log', 'new line', null]]);
+    expect(events[0]!.seq).toBeGreaterThan(lastOldSeq); // the sequence goes on after the migrated lines
+    expect(store.getRun(FAILS)).toMatchObject({ status: 'running', attempt: 2, error: null, endedAt: null });
+    expect(store.getJobs(FAILS).map((j) => [j.key, j.status, j.attempt])).toEqual([['a', 'success', 1], ['b', 'running', 2]]);
+    expect(store.getAttempts(FAILS).map((a) => [a.jobKey, a.attempt, a.status])).toEqual([['b', 2, 'running']]);
+    expect(store.getLogs(FAILS).map((l) => l.text)).toEqual(['hi', 'oops']);
   });
 });

@@ -18,7 +18,9 @@ describe('newRunId', () => {
   it('differs between calls in the same millisecond', () => {
     const now = new Date();
     const ids = new Set(Array.from({ length: 200 }, () => newRunId(now)));
-    expect(ids.size).toBeGreaterThan(195); // 1.7M random suffixes: collisions are very rare
+    // 2^40 random suffixes: a collision among 200 has a chance of about 2e-8.
+    expect(ids.size).toBe(200);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-z]{16}$/);
   });
 });
 
