@@ -112,6 +112,15 @@ export async function main(argv: string[]): Promise<void> {
     .addHelpText('after', '\nExamples:\n  wf cancel last\n  wf cancel mwuq3k --wait 60')
     .action(lazy('cancel', 'cmdCancel'));
 
+  program
+    .command('import <from> <files...>')
+    .description('rewrite templates from another runner into wf\'s form (from: ddeutil, for ddeutil-workflow), listing what it could not convert')
+    .option('--out <dir>', 'write the converted files into this folder (default: print them)')
+    .option('--force', 'replace files that already exist in --out')
+    .option('--json', 'print the converted files and the places left to finish as JSON')
+    .addHelpText('after', '\nExamples:\n  wf import ddeutil old/conf/etl.yml\n  wf import ddeutil old/conf --out conf && wf validate')
+    .action(lazy('import', 'cmdImport'));
+
   withLocations(program.command('hooks'))
     .description('the registry: module/hook@tag and declared inputs')
     .option('--json', 'print as JSON')
