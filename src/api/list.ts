@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { nextRelease } from '../scheduler/cron.js';
 import { WfErrors, type WfError } from '../errors/index.js';
 import { inspectProject } from '../loader/index.js';
 import type { Pipeline } from '../model/types.js';
@@ -12,17 +12,8 @@ export interface PipelineSummary {
   jobs: number;
 }
 
-const require = createRequire(import.meta.url);
 
-/** Next release of a cron in its zone after `from` (UTC ISO), or null if it never fires. */
-export function nextRelease(cron: string, timezone: string, from = new Date()): string | null {
-  const { CronExpressionParser } = require('cron-parser') as typeof import('cron-parser');
-  try {
-    return CronExpressionParser.parse(cron, { tz: timezone, currentDate: from }).next().toISOString();
-  } catch {
-    return null;
-  }
-}
+export { nextRelease };
 
 export function summarise(p: Pipeline, now = new Date()): PipelineSummary {
   return {

@@ -121,6 +121,30 @@ export async function main(argv: string[]): Promise<void> {
     .addHelpText('after', '\nExamples:\n  wf import ddeutil old/conf/etl.yml\n  wf import ddeutil old/conf --out conf && wf validate')
     .action(lazy('import', 'cmdImport'));
 
+  withLocations(program.command('schedule'))
+    .description('the scheduler: releases each pipeline\'s on: schedules on time, exactly once (also with several schedulers on one store)')
+    .option('--once', 'release what is due now (or at --at), wait for those runs, exit')
+    .option('--at <iso>', 'with --once: the instant to release for (ISO 8601; no offset = UTC)')
+    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long running runs may take to finish', '30s')
+    .option('--plan', 'print the releases between --from and --to under the current schedules; run nothing')
+    .option('--from <iso>', 'with --plan: start of the window')
+    .option('--to <iso>', 'with --plan: end of the window')
+    .option('--json', 'with --plan or --once: print JSON')
+    .addOption(new Option('--max-parallel <n>', 'job instances at once per run (default: 32)').argParser(positiveInt))
+    .addHelpText('after', '\nExamples:\n  wf schedule\n  wf schedule --once --at 2025-01-01T02:00:00Z\n  wf schedule --plan --from 2025-03-29T00:00:00Z --to 2025-04-01T00:00:00Z --json')
+    .action(lazy('schedule', 'cmdSchedule'));
+
+  withLocations(program.command('backfill <pipeline>'))
+    .description('run each release of a pipeline\'s cron schedules in a window that has not run yet')
+    .option('--from <iso>', 'start of the window (ISO 8601)')
+    .option('--to <iso>', 'end of the window (ISO 8601)')
+    .addOption(new Option('--max-parallel <n>', 'releases at once (default: 1)').argParser(positiveInt))
+    .option('--force', 'run releases again even if they ran already')
+    .option('--plan', 'print what would run; run nothing')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  wf backfill nightly --from 2025-01-01T00:00:00Z --to 2025-01-08T00:00:00Z --plan\n  wf backfill nightly --from 2025-01-01 --to 2025-01-08 --max-parallel 2')
+    .action(lazy('backfill', 'cmdBackfill'));
+
   withLocations(program.command('hooks'))
     .description('the registry: module/hook@tag and declared inputs')
     .option('--json', 'print as JSON')

@@ -89,6 +89,8 @@ interface JobState {
 /** After a cancel, how long jobs may take to stop before the run stops waiting for them. */
 const CANCEL_WATCH_MS = 500;
 export const ON_FAILURE_KEY = '(on-failure)';
+/** The abort reason a stopping scheduler gives its runs. */
+export const SHUTDOWN = 'wf:shutdown';
 
 /**
  * The run loop: an iterative state machine over the job DAG (a worklist, no recursion). A job
@@ -367,7 +369,12 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     for (const state of jobs.values()) for (const x of state.instances) cancelInstance(x, reason);
     drain();
   });
-  const onAbort = () => cancel('cancelled');
+  // A scheduler that stops (SIGTERM, past its grace) aborts with SHUTDOWN: the run is `interrupted`.
+  let shutdown = false;
+  const onAbort = () => {
+    shutdown = o.signal?.reason === SHUTDOWN;
+    cancel(shutdown ? 'the scheduler is stopping' : 'cancelled');
+  };
   // A forced exit (a second Ctrl-C) still leaves the run recorded as cancelled.
   const onExit = () => {
     try {
@@ -405,7 +412,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     await settled;
     if (fatal) throw fatal;
     const failedJob = [...jobs.values()].find((s) => s.result === 'failed' && !s.tolerated);
-    run.status = cancelled ? 'cancelled' : pauses.length > 0 ? 'paused' : failedJob ? 'failed' : 'success';
+    run.status = cancelled ? (shutdown ? 'interrupted' : 'cancelled') : pauses.length > 0 ? 'paused' : failedJob ? 'failed' : 'success';
     run.error = failedJob ? failedJob.error : null;
     if (run.status === 'paused') {
       run.context = { ...run.context, pauses };

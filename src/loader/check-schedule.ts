@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { WfError, type SourceLoc } from '../errors/index.js';
+import { cronSchedule } from '../scheduler/cron.js';
 
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 const require = createRequire(import.meta.url);
@@ -18,9 +19,8 @@ export function checkCron(cron: string, loc: SourceLoc): WfError | undefined {
       hint: 'minute hour day-of-month month day-of-week, e.g. "*/5 * * * *" (the smallest unit is one minute)',
     });
   }
-  const { CronExpressionParser } = require('cron-parser') as typeof import('cron-parser');
   try {
-    CronExpressionParser.parse(text, { strict: false });
+    cronSchedule(text, 'UTC');
   } catch (e) {
     return new WfError('E_CRON', `bad cron '${cron}': ${(e as Error).message}`, {
       loc,

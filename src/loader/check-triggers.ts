@@ -47,3 +47,47 @@ export function checkTriggerCycles(pipelines: ReadonlyMap<string, Pipeline>): Wf
   }
   return errors;
 }
+
+/**
+ * `on: [{after: P}]` entries: the pipeline must exist (when all of conf/ is loaded), and a cycle of
+ * them (a after b, b after a) would release runs forever: a load error naming it.
+ */
+export function checkAfterSchedules(pipelines: ReadonlyMap<string, Pipeline>, complete: boolean): WfError[] {
+  const errors: WfError[] = [];
+  const edges = new Map<string, Array<{ to: string; loc: Pipeline['loc'] }>>();
+  for (const p of pipelines.values()) {
+    const out: Array<{ to: string; loc: Pipeline['loc'] }> = [];
+    for (const s of p.on) {
+      if (!s.after) continue;
+      if (pipelines.has(s.after.pipeline)) out.push({ to: s.after.pipeline, loc: s.loc });
+      else if (complete) errors.push(new WfError('E_UNKNOWN_TEMPLATE', `on: after: unknown pipeline '${s.after.pipeline}'`, { loc: s.loc, hint: "after: takes the name of a 'type: Pipeline' template" }));
+    }
+    edges.set(p.name, out);
+  }
+  // p is released after q: an edge p → q; a cycle means each waits on the other's end forever.
+  const state = new Map<string, 'open' | 'done'>();
+  for (const start of edges.keys()) {
+    if (state.has(start)) continue;
+    const stack: Array<{ name: string; next: number }> = [{ name: start, next: 0 }];
+    state.set(start, 'open');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const out = edges.get(top.name)!;
+      if (top.next >= out.length) {
+        state.set(top.name, 'done');
+        stack.pop();
+        continue;
+      }
+      const edge = out[top.next++]!;
+      if (state.get(edge.to) === 'open') {
+        const from = stack.findIndex((f) => f.name === edge.to);
+        const cycle = [...stack.slice(from).map((f) => f.name), edge.to];
+        errors.push(new WfError('E_CYCLE', `after: cycle: ${cycle.join(' → ')}`, { loc: edge.loc, hint: 'each pipeline in it would be released when the other ends, forever' }));
+      } else if (!state.has(edge.to)) {
+        state.set(edge.to, 'open');
+        stack.push({ name: edge.to, next: 0 });
+      }
+    }
+  }
+  return errors;
+}

@@ -44,6 +44,10 @@ export function compilePipeline(name: string, raw: Record<string, unknown>, src:
       on.push({ name: entry, cron: '', timezone: '', loc });
       return;
     }
+    if ('after' in entry) {
+      on.push({ name: null, cron: '', timezone: '', loc, after: { pipeline: entry.after, status: entry.status ?? 'success' } });
+      return;
+    }
     const timezone = entry.timezone ?? defaultTimezone();
     // An entry rewritten from ddeutil's cronjob: is placed where its cron is written.
     const cronKey = src.nodeAt([...path, 'cron']) === src.nodeAt(path) ? 'cronjob' : 'cron';

@@ -7,7 +7,7 @@ import { pipelineStages } from '../model/walk-stages.js';
 import { hasTemplate } from '../template/index.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkNeeds } from './check-needs.js';
-import { checkTriggerCycles } from './check-triggers.js';
+import { checkAfterSchedules, checkTriggerCycles } from './check-triggers.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
 import { ddeutilOnForms, ddeutilType } from './ddeutil-forms.js';
@@ -192,6 +192,9 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   const cycles = checkTriggerCycles(project.pipelines);
   if (cycles.length > 0) for (const p of project.pipelines.values()) if (cycles.some((e) => e.message.includes(`${p.name} →`))) failed.add(p.name);
   errors.push(...cycles);
+  const afters = checkAfterSchedules(project.pipelines, !options.only);
+  for (const e of afters) for (const p of project.pipelines.values()) if (p.on.some((s) => s.loc === e.loc)) failed.add(p.name);
+  errors.push(...afters);
   return { project, errors: dedupe(sortErrors(errors)), failed };
 }
 

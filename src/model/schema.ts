@@ -21,6 +21,7 @@ export const retrySchema = z.strictObject({
 export const scheduleEntrySchema = z.union([
   z.string(),
   z.strictObject({ cron: z.string(), timezone: z.string().optional() }),
+  z.strictObject({ after: z.string(), status: z.enum(['success', 'failure', 'any']).optional() }),
 ]);
 
 export const paramSpecSchema = z.union([

@@ -30,6 +30,8 @@ export interface ScheduleRef {
   cron: string;
   timezone: string;
   loc: SourceLoc;
+  /** `{after: PIPELINE, status}`: released when a run of that pipeline ends with that status (cron is ''). */
+  after?: { pipeline: string; status: 'success' | 'failure' | 'any' };
 }
 
 export interface SchedulePolicy {

@@ -9,6 +9,7 @@ export type {
   EventRecord,
   ProcessRecord,
   RunOwner,
+  SchedulerRecord,
   JobRecord,
   ListRunsQuery,
   LogRecord,

@@ -98,6 +98,8 @@ export interface ReleaseRow {
   instant: string;
   run_id: string | null;
   created_at: string;
+  status?: string;
+  reason?: string | null;
 }
 
 /** JSON for a nullable JSON column (undefined is stored as NULL, like null). */
@@ -275,6 +277,8 @@ export function rowToRelease(row: ReleaseRow): ReleaseRecord {
     instant: row.instant,
     runId: row.run_id,
     createdAt: row.created_at,
+    status: (row.status ?? 'released') as ReleaseRecord['status'],
+    reason: row.reason ?? null,
   };
 }
 
@@ -340,3 +344,5 @@ export function processToRow(p: ProcessRecord): ProcessRow {
 export function rowToProcess(row: ProcessRow): ProcessRecord {
   return { runId: row.run_id, jobKey: row.job_key, stagePath: row.stage_path, pid: row.pid, start: row.start, host: row.host };
 }
+
+export const RUN_COLS = 'id, pipeline, status, params, release, attempt, trigger, parent_run_id, started_at, ended_at, error, pid, owner, heartbeat_at, cancel_requested_at, model_hash, job_hashes, context';

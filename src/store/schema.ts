@@ -130,8 +130,32 @@ CREATE TABLE processes (
 );
 `;
 
+// v3, the scheduler: a state row per schedule (the last instant evaluated), skipped releases kept
+// beside released ones with their reason, and the heartbeat of each `wf schedule` process.
+const V3 = `
+ALTER TABLE releases ADD COLUMN status TEXT NOT NULL DEFAULT 'released';
+ALTER TABLE releases ADD COLUMN reason TEXT;
+CREATE TABLE schedule_state (
+  pipeline      TEXT NOT NULL,
+  schedule_key  TEXT NOT NULL,
+  last_instant  TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (pipeline, schedule_key)
+);
+CREATE TABLE schedulers (
+  id           TEXT PRIMARY KEY,
+  host         TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  start        TEXT,
+  started_at   TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  stopped_at   TEXT
+);
+CREATE INDEX runs_by_end ON runs (pipeline, ended_at) WHERE ended_at IS NOT NULL;
+`;
+
 /** Append a step to add schema version N+1; never edit a step that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -10,7 +10,7 @@ import { SCHEMA_VERSION, assertKnownVersion, migrate } from './schema.js';
 import { sortStages } from './stage-order.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { guard, readonlyError, storeError } from './store-error.js';
-import type { RunStatus, AttemptRecord, EventRecord, JobRecord, ListRunsQuery, LogRecord, ProcessRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
+import type { RunStatus, SchedulerRecord, AttemptRecord, EventRecord, JobRecord, ListRunsQuery, LogRecord, ProcessRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
 
 export const STORE_FILE = 'wf.db';
 
@@ -242,6 +242,52 @@ class SqliteStore implements Store {
 
   getEvents(runId: string, afterSeq = 0, limit = 10_000): EventRecord[] {
     return guard('read events', this.file, () => (this.sql.eventsAfter.all({ runId, after: afterSeq, limit }) as rows.EventRow[]).map(rows.rowToEvent));
+  }
+
+  scheduleState(pipeline: string, scheduleKey: string): string | null {
+    return guard('read schedule state', this.file, () => (this.db.prepare('SELECT last_instant FROM schedule_state WHERE pipeline = ? AND schedule_key = ?').pluck().get(pipeline, scheduleKey) as string | undefined) ?? null);
+  }
+
+  advanceSchedule(pipeline: string, scheduleKey: string, instant: string): void {
+    this.assertWritable();
+    guard('write schedule state', this.file, () =>
+      this.db
+        .prepare(`INSERT INTO schedule_state (pipeline, schedule_key, last_instant, updated_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (pipeline, schedule_key) DO UPDATE SET last_instant = max(last_instant, excluded.last_instant), updated_at = excluded.updated_at`)
+        .run(pipeline, scheduleKey, instant, this.now().toISOString()),
+    );
+  }
+
+  recordSkip(r: { pipeline: string; scheduleKey: string; instant: string; reason: string }): boolean {
+    this.assertWritable();
+    return guard('record skipped release', this.file, () =>
+      this.db.prepare(`INSERT OR IGNORE INTO releases (pipeline, schedule_key, instant, run_id, created_at, status, reason) VALUES (?, ?, ?, NULL, ?, 'skipped', ?)`)
+        .run(r.pipeline, r.scheduleKey, r.instant, this.now().toISOString(), r.reason).changes === 1,
+    );
+  }
+
+  beatScheduler(x: SchedulerRecord): void {
+    this.assertWritable();
+    guard('write scheduler heartbeat', this.file, () =>
+      this.db
+        .prepare(`INSERT INTO schedulers (id, host, pid, start, started_at, heartbeat_at, stopped_at) VALUES (@id, @host, @pid, @start, @startedAt, @heartbeatAt, @stoppedAt)
+          ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, stopped_at = excluded.stopped_at`)
+        .run(x),
+    );
+  }
+
+  listSchedulers(): SchedulerRecord[] {
+    return guard('read schedulers', this.file, () =>
+      (this.db.prepare('SELECT id, host, pid, start, started_at, heartbeat_at, stopped_at FROM schedulers ORDER BY heartbeat_at DESC LIMIT 50').all() as Array<Record<string, unknown>>).map((r) => ({
+        id: r.id as string, host: r.host as string, pid: r.pid as number, start: r.start as string | null, startedAt: r.started_at as string, heartbeatAt: r.heartbeat_at as string, stoppedAt: r.stopped_at as string | null,
+      })),
+    );
+  }
+
+  runsEndedSince(pipeline: string, since: string): RunRecord[] {
+    return guard('read ended runs', this.file, () =>
+      (this.db.prepare(`SELECT ${rows.RUN_COLS} FROM runs WHERE pipeline = ? AND ended_at > ? AND status NOT IN ('running', 'paused') ORDER BY ended_at, id`).all(pipeline, since) as rows.RunRow[]).map(rows.rowToRun),
+    );
   }
 
   childRuns(runId: string): RunRecord[] {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { WfError } from '../errors/index.js';
-import { RUN_COLUMNS } from './rows.js';
+import { RUN_COLS, RUN_COLUMNS } from './rows.js';
 import type { RunRecord } from './types.js';
 
 type Stmt = Database.Statement;
@@ -41,7 +41,6 @@ export interface Statements {
   listReleases(byPipeline: boolean): Stmt;
 }
 
-const RUN_COLS = 'id, pipeline, status, params, release, attempt, trigger, parent_run_id, started_at, ended_at, error, pid, owner, heartbeat_at, cancel_requested_at, model_hash, job_hashes, context';
 const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error, attempt';
 const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error, attempt';
 const ATTEMPT_COLS = 'run_id, job_key, stage_path, attempt, status, started_at, ended_at, outputs, error';
@@ -96,7 +95,7 @@ export function prepareStatements(db: Database.Database): Statements {
   });
 
   const listReleases = cached((byPipeline: boolean) =>
-    db.prepare(`SELECT pipeline, schedule_key, instant, run_id, created_at FROM releases
+    db.prepare(`SELECT pipeline, schedule_key, instant, run_id, created_at, status, reason FROM releases
       ${byPipeline ? 'WHERE pipeline = @pipeline' : ''} ORDER BY instant DESC, pipeline, schedule_key`),
   );
 

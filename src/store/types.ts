@@ -145,6 +145,20 @@ export interface ReleaseRecord {
   instant: string;
   runId: string | null;
   createdAt: string;
+  /** 'released' (a run was started) or 'skipped' (with `reason`: catchup, late, concurrency, DST). */
+  status?: 'released' | 'skipped';
+  reason?: string | null;
+}
+
+/** A `wf schedule` process, for `wf list` to say whether a scheduler is alive. */
+export interface SchedulerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  start: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+  stoppedAt: string | null;
 }
 
 export interface Store {
@@ -175,6 +189,16 @@ export interface Store {
   getEvents(runId: string, afterSeq?: number, limit?: number): EventRecord[];
   /** Runs started by this one (`trigger:` children). */
   childRuns(runId: string): RunRecord[];
+  /** The last instant a schedule was evaluated up to, or null before its first. */
+  scheduleState(pipeline: string, scheduleKey: string): string | null;
+  /** Moves a schedule's state forward to `instant` (never back: two schedulers may race). */
+  advanceSchedule(pipeline: string, scheduleKey: string, instant: string): void;
+  /** Records a release that will not run, with why; false if that release was recorded already. */
+  recordSkip(release: { pipeline: string; scheduleKey: string; instant: string; reason: string }): boolean;
+  beatScheduler(s: SchedulerRecord): void;
+  listSchedulers(): SchedulerRecord[];
+  /** Runs of `pipeline` that ended after `since` (ISO), oldest first. */
+  runsEndedSince(pipeline: string, since: string): RunRecord[];
   /** Records a schedule release once; false if that (pipeline, schedule, instant) exists already. */
   recordRelease(release: Omit<ReleaseRecord, 'createdAt'>): boolean;
   listReleases(pipeline?: string): ReleaseRecord[];
