@@ -122,7 +122,8 @@ export class Scheduler {
     for (const k of skipped) this.skip(s, k.instant, k.reason, releases);
     const d = decide(fires, now, s.policy);
     for (const k of d.skip) this.skip(s, k.fire.instant, k.reason, releases);
-    for (const f of d.run) releases.push(await this.launch(s, f.instant, f.local, {}));
+    // Catch-up releases of one wake run one after another, whatever the concurrency policy.
+    for (const [i, f] of d.run.entries()) releases.push(await this.launch(s, f.instant, f.local, {}, i > 0));
     this.store.advanceSchedule(s.pipeline, s.key, iso);
   }
 
@@ -152,11 +153,11 @@ export class Scheduler {
   }
 
   /** Applies `concurrency`, then claims and starts the run (in the background). */
-  private async launch(s: Schedule, instant: string, release: string | null, context: Record<string, unknown>): Promise<Release> {
+  private async launch(s: Schedule, instant: string, release: string | null, context: Record<string, unknown>, catchUp = false): Promise<Release> {
     const base = { pipeline: s.pipeline, schedule: s.key, instant };
     const others = this.runningRuns(s.pipeline);
     const mine = this.active.get(s.pipeline) ?? 0;
-    const policy = s.policy.concurrency;
+    const policy = catchUp && s.policy.concurrency !== 'allow' ? 'queue' : s.policy.concurrency;
     if (policy === 'forbid' && (others.length > 0 || mine > 0)) {
       const reason = `a run of ${s.pipeline} is still running${others[0] ? ` (${others[0].id})` : ''} (concurrency: forbid)`;
       this.skip(s, instant, reason, []);
@@ -221,6 +222,9 @@ export class Scheduler {
   /** The daemon: logs the next releases, sleeps until the earliest, releases, repeats. */
   start(): void {
     this.state = 'running';
+    // after: schedules count runs that end from now on.
+    const now = new Date(this.clock.now()).toISOString();
+    for (const s of this.schedules) if (s.kind === 'after' && this.store.scheduleState(s.pipeline, s.key) === null) this.store.advanceSchedule(s.pipeline, s.key, now);
     this.beat();
     for (const line of this.upcoming(new Date(this.clock.now()), 3)) this.log('info', line);
     this.arm();
