@@ -107,9 +107,17 @@ function compileStage(r: Raw, path: YamlPath, scope: StageScope): Stage | undefi
       return { ...base, kind, uses: String(r.uses), with: withArgs, withLocs };
     }
     case 'trigger':
-      return { ...base, kind, trigger: String(r.trigger), params: (r.params as Raw | undefined) ?? {} };
+    {
+      const params = (r.params as Raw | undefined) ?? {};
+      const paramLocs = Object.fromEntries(Object.keys(params).map((k) => [k, src.keyLoc([...path, 'params', k])]));
+      return { ...base, kind, trigger: String(r.trigger), params, paramLocs };
+    }
     case 'foreach':
       requireKey(r, 'stages', path, scope, 'foreach');
+      // A literal that is not a list would only fail when the stage runs; one expression is checked then.
+      if (!Array.isArray(r.foreach) && !(typeof r.foreach === 'string' && /^\s*(\$\{\{[\s\S]*\}\}|\$<[\s\S]*>)\s*$/.test(r.foreach))) {
+        errors.push(new WfError('E_TYPE', `foreach: must be a list, got ${describeLiteral(r.foreach)}`, { loc: src.loc([...path, 'foreach']), hint: 'write a YAML list ([a, b]) or one expression that gives a list (${{ params.tables }})' }));
+      }
       return { ...base, kind, foreach: r.foreach, concurrency: (r.concurrency as number | undefined) ?? 1, stages: nested('stages') };
     case 'parallel': {
       const branches: Record<string, Stage[]> = {};
@@ -201,3 +209,9 @@ export function retryAt(value: unknown, path: YamlPath, scope: { src: SourceFile
   };
 }
 
+
+function describeLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (typeof v === 'object') return 'a map';
+  return typeof v === 'string' ? `the string '${v.length > 40 ? `${v.slice(0, 40)}…` : v}'` : `${typeof v} ${String(v)}`;
+}

@@ -138,7 +138,9 @@ function stageForms(stage: Raw, path: YamlPath, src: SourceFile, errors: WfError
   rename(stage, 'max-workers', 'max-parallel', path, ' in a parallel: stage');
   const shell = stage.shell ?? 'bash';
   for (const k of ['run', 'bash'] as const) {
-    if (typeof stage[k] === 'string' && (shell === 'bash' || shell === 'sh')) doubledDollars(stage[k], [...path, k], src, errors);
+    if (typeof stage[k] !== 'string' || (shell !== 'bash' && shell !== 'sh')) continue;
+    doubledDollars(stage[k], [...path, k], src, errors);
+    if (!Object.hasOwn(stage, 'shell')) pythonInShell(stage[k], [...path, k], src, errors);
   }
   stageListForms(stage.stages, [...path, 'stages'], src, errors, rename);
   if (isMap(stage.parallel)) for (const [b, list] of Object.entries(stage.parallel)) stageListForms(list, [...path, 'parallel', b], src, errors, rename);
@@ -169,6 +171,28 @@ function doubledDollars(script: string, path: YamlPath, src: SourceFile, errors:
       }),
     );
   }
+}
+
+// Lines no shell script has but Python scripts do (ddeutil-workflow's `run:` is Python).
+const PYTHON_LINE =
+  /^[ \t]*(import [A-Za-z_][\w.]*( as \w+)?|from [\w.]+ import [\w*, ()]+|def \w+\(.*\)\s*(->\s*[^:]+)?:|class \w+(\(.*\))?:|print\(.*\)|raise \w*(Error|Exception)\b.*|\w+\s*:\s*(int|str|float|bool|dict|list)\s*=.*)[ \t]*$/m;
+
+/**
+ * A `run:` with no `shell:` runs in bash; a script written in Python (ddeutil-workflow's `run:`)
+ * would only fail when it runs, with a bash syntax error. Placed at the first Python line.
+ */
+function pythonInShell(script: string, path: YamlPath, src: SourceFile, errors: WfError[]): void {
+  const m = PYTHON_LINE.exec(script);
+  const node = src.nodeAt(path);
+  if (!m || !node?.range) return;
+  const line = m[0].trim();
+  const at = src.text.indexOf(line, node.range[0]);
+  errors.push(
+    new WfError('E_TYPE', `this run: script is Python ('${line.length > 40 ? `${line.slice(0, 40)}…` : line}'), but a run: without shell: runs in bash`, {
+      loc: at >= 0 && at < node.range[1] ? src.locAt(at, line.length) : src.loc(path),
+      hint: "add shell: python to the stage (ddeutil-workflow ran run: as Python; 'wf import ddeutil' does this)",
+    }),
+  );
 }
 
 function isMap(v: unknown): v is Raw {

@@ -7,6 +7,7 @@ import { pipelineStages } from '../model/walk-stages.js';
 import { hasTemplate } from '../template/index.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkNeeds } from './check-needs.js';
+import { checkTriggerParams } from './check-trigger-params.js';
 import { checkAfterSchedules, checkTriggerCycles } from './check-triggers.js';
 import { checkCron, checkTimezone } from './check-schedule.js';
 import { compilePipeline, defaultTimezone } from './compile-pipeline.js';
@@ -178,6 +179,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     const before = errors.length;
     errors.push(...checkNeeds(pipeline, src));
     errors.push(...checkExpressions(pipeline, raw, src));
+    errors.push(...checkTriggerParams(pipeline, project.pipelines));
     for (const target of triggerTargets(pipeline)) {
       if (hasTemplate(target.name)) continue; // a name given by an expression is checked when it is rendered
       if (project.pipelines.has(target.name) || (fileOf.has(target.name) && !project.ons.has(target.name))) continue;

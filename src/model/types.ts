@@ -66,7 +66,13 @@ export interface UsesStage extends StageBase {
   /** Where each `with:` key is written, for precise hook-input errors. */
   withLocs: Record<string, SourceLoc>;
 }
-export interface TriggerStage extends StageBase { kind: 'trigger'; trigger: string; params: Record<string, unknown> }
+export interface TriggerStage extends StageBase {
+  kind: 'trigger';
+  trigger: string;
+  params: Record<string, unknown>;
+  /** Where each `params:` key is written, for load-time checks against the child's params. */
+  paramLocs?: Record<string, SourceLoc>;
+}
 export interface ForeachStage extends StageBase { kind: 'foreach'; foreach: unknown; concurrency: number; stages: Stage[] }
 export interface ParallelStage extends StageBase {
   kind: 'parallel';

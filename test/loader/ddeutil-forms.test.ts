@@ -115,3 +115,28 @@ describe("ddeutil-workflow's own templates (test/fixtures/ddeutil) get no mislea
     expect(count(/'\$\$(VAR|PASSING)' in a script/)).toBe(2);
   });
 });
+
+describe('a Python run: script without shell: is caught before it runs in bash', () => {
+  it('is an error at its first Python line with shell: python as the hint; with shell: python, or a shell script, nothing', () => {
+    const text = [
+      'p:',
+      '  type: Pipeline',
+      '  jobs:',
+      '    a:',
+      '      stages:',
+      '        - run: |',
+      '            # load',
+      '            import json',
+      '            print(json.dumps({}))',
+      '        - run: |',
+      '            import json',
+      '          shell: python',
+      '        - run: |',
+      '            echo "import this"; printf "%s\\n" x',
+      '',
+    ].join('\n');
+    const { errors, at } = checkConf(text);
+    expect(codesAt(errors)).toEqual([`E_TYPE@${at('import json')}`]);
+    expect(errors[0]!.hint).toContain('shell: python');
+  });
+});

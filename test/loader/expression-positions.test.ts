@@ -27,6 +27,7 @@ describe('user maps are checked whatever their keys are named', () => {
               on: {type: str, desc: '\${{ params.typo5 }}'}
 other:
   type: Pipeline
+  params: {trigger-rule: {type: str, default: x}, schedule: {type: array, default: []}}
   jobs:
     j:
       stages: [{echo: hi}]
@@ -66,6 +67,7 @@ other:
           params: {n: "\${{ params.n }}"}
 other:
   type: Pipeline
+  params: {n: {type: int, default: 1}}
   jobs:
     j:
       stages: [{echo: hi}]

@@ -76,3 +76,33 @@ describe('matrix mistakes are located load errors', () => {
     expect(codesAt(alone.errors)).toEqual([`E_TYPE@${alone.at('exclude')}`]);
   });
 });
+
+describe('static mistakes that used to surface only at run time', () => {
+  it("a trigger's params are checked against the child's: unknown, missing and ill-typed, each at its place", () => {
+    const text = [
+      'child:',
+      '  type: Pipeline',
+      '  params: {region: str, n: {type: int, default: 1}}',
+      '  jobs: {a: {stages: [{echo: hi}]}}',
+      'parent:',
+      '  type: Pipeline',
+      '  params: {r: str}',
+      '  jobs:',
+      '    a:',
+      '      stages:',
+      '        - trigger: child',
+      '          params: {regon: eu, n: many}',
+      '        - trigger: child',
+      '          params: {region: "${{ params.r }}", n: 2}',
+      '',
+    ].join('\n');
+    const { errors, at } = checkConf(text);
+    expect(codesAt(errors)).toEqual([`E_PARAM_MISSING@${at('trigger: child')}`, `E_PARAM_UNKNOWN@${at('regon')}`, `E_PARAM_TYPE@${at('n: many')}`]);
+    expect(errors[1]!.hint).toBe("did you mean 'region'?");
+  });
+
+  it('a literal foreach: that is not a list is an error at its value; one expression is left to run time', () => {
+    const { errors, at } = checkConf('p:\n  type: Pipeline\n  params: {t: {type: array, default: [a]}}\n  jobs:\n    a:\n      stages:\n        - {foreach: "a,b", stages: [{echo: hi}]}\n        - {foreach: "${{ params.t }}", stages: [{echo: hi}]}\n');
+    expect(codesAt(errors)).toEqual([`E_TYPE@${at('"a,b"')}`]);
+  });
+});
