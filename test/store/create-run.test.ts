@@ -24,7 +24,7 @@ describe('createRun with a release claim', () => {
     store = openStore(tmpDir(), { now: () => NOW });
     expect(store.createRun(run({ id: 'a', pipeline: 'etl' }), CLAIM)).toBe(true);
     expect(store.getRun('a')).toEqual(run({ id: 'a', pipeline: 'etl' }));
-    expect(store.listReleases()).toEqual([{ pipeline: 'etl', ...CLAIM, runId: 'a', createdAt: NOW.toISOString() }]);
+    expect(store.listReleases()).toEqual([{ pipeline: 'etl', ...CLAIM, runId: 'a', createdAt: NOW.toISOString(), status: 'released', reason: null }]);
 
     expect(store.createRun(run({ id: 'b', pipeline: 'etl' }), CLAIM)).toBe(false);
     expect(store.getRun('b')).toBeUndefined();

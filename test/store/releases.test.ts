@@ -20,7 +20,7 @@ describe('schedule releases', () => {
     const store = open(tmpDir());
     expect(store.recordRelease({ ...release, runId: 'first' })).toBe(true);
     expect(store.recordRelease({ ...release, runId: 'second' })).toBe(false);
-    expect(store.listReleases()).toEqual([{ ...release, runId: 'first', createdAt: '2025-03-01T00:00:00.000Z' }]);
+    expect(store.listReleases()).toEqual([{ ...release, runId: 'first', createdAt: '2025-03-01T00:00:00.000Z', status: 'released', reason: null }]);
   });
 
   it('treats another pipeline, schedule or instant as a different release', () => {
