@@ -124,8 +124,9 @@ function compileMatrix(strategy: RawJob['strategy'], path: Array<string | number
   const matrix = strategy?.matrix;
   const outer = { include: strategy?.include, exclude: strategy?.exclude };
   if (matrix === undefined) {
-    for (const which of ['include', 'exclude'] as const) {
-      if (outer[which] !== undefined) errors.push(new WfError('E_TYPE', `strategy.${which} needs a matrix: beside it`, { loc: src.keyLoc([...path, which]), hint: 'add matrix: {axis: [a, b]} to the strategy' }));
+    // Without a matrix these would be accepted and do nothing.
+    for (const key of ['include', 'exclude', 'max-parallel', 'fail-fast'] as const) {
+      if (strategy?.[key] !== undefined) errors.push(new WfError('E_TYPE', `strategy.${key} needs a matrix: beside it`, { loc: src.keyLoc([...path, key]), hint: 'add matrix: {axis: [a, b]} to the strategy, or remove this key' }));
     }
     return null;
   }

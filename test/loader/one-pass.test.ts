@@ -69,11 +69,11 @@ describe('matrix mistakes are located load errors', () => {
     expect(job('strategy')).toEqual({ axes: { os: ['linux'], node: [18, 20] }, include: [{ os: 'mac', node: 22 }], exclude: [{ os: 'linux', node: 18 }] });
   });
 
-  it('include: in both places, or beside no matrix, is an error at the strategy key', () => {
+  it('include: in both places, or include/max-parallel beside no matrix (they would do nothing), is an error at the strategy key', () => {
     const both = checkConf('p:\n  type: Pipeline\n  jobs:\n    a:\n      strategy:\n        matrix: {x: [1], include: [{x: 2}]}\n        include: [{x: 3}]\n      stages: [{echo: hi}]\n');
     expect(codesAt(both.errors)).toEqual([`E_TYPE@${both.at('include: [{x: 3}]')}`]);
-    const alone = checkConf('p:\n  type: Pipeline\n  jobs:\n    a:\n      strategy: {exclude: [{x: 1}]}\n      stages: [{echo: hi}]\n');
-    expect(codesAt(alone.errors)).toEqual([`E_TYPE@${alone.at('exclude')}`]);
+    const alone = checkConf('p:\n  type: Pipeline\n  jobs:\n    a:\n      strategy: {exclude: [{x: 1}], max-parallel: 2}\n      stages: [{echo: hi}]\n');
+    expect(codesAt(alone.errors)).toEqual([`E_TYPE@${alone.at('exclude')}`, `E_TYPE@${alone.at('max-parallel')}`]);
   });
 });
 
