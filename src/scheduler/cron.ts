@@ -39,12 +39,16 @@ interface Fields {
  */
 export class CronSchedule {
   private readonly fields: Fields;
+  /** A fixed-offset zone (UTC, +07:00) has no daylight saving time: no wall time to skip or repeat. */
+  private readonly fixed: boolean;
+  private readonly expr: ReturnType<CronParser['CronExpressionParser']['parse']>;
 
   constructor(
     readonly cron: string,
     readonly timezone: string,
   ) {
     const expr = parser().CronExpressionParser.parse(cron.trim(), { tz: timezone, strict: false });
+    this.expr = expr;
     const f = expr.fields;
     this.fields = {
       minute: [...f.minute.values] as number[],
@@ -55,19 +59,31 @@ export class CronSchedule {
       domAny: f.dayOfMonth.isWildcard,
       dowAny: f.dayOfWeek.isWildcard,
     };
+    this.fixed = lux().Info.normalizeZone(timezone)?.isUniversal ?? false;
   }
 
   /** Releases in `(from, to]`, in order, at most `limit`, with the DST-skipped wall times. */
   between(from: Date, to: Date, limit = 100_000): { fires: Fire[]; skipped: DstSkip[] } {
     const fires: Fire[] = [];
     const skipped: DstSkip[] = [];
-    const expr = parser().CronExpressionParser.parse(this.cron.trim(), { tz: this.timezone, currentDate: from, endDate: to, strict: false });
+    // One parsed expression per schedule, rewound for each window (parsing costs more than iterating).
+    const expr = this.expr;
+    expr.reset(from);
     const seen = new Set<string>();
-    while (fires.length < limit && expr.hasNext()) {
-      const d = expr.next().toDate();
+    while (fires.length < limit) {
+      let d: Date;
+      try {
+        d = expr.next().toDate();
+      } catch {
+        break; // no further date (an impossible day such as 30 Feb)
+      }
       if (d.getTime() <= from.getTime()) continue;
       if (d.getTime() > to.getTime()) break;
       const local = lux().DateTime.fromJSDate(d, { zone: this.timezone });
+      if (this.fixed) {
+        fires.push({ instant: d.toISOString(), local: local.toISO({ suppressMilliseconds: true })! });
+        continue;
+      }
       if (!this.matches(local)) {
         // cron-parser moved a wall time that does not exist (spring forward) to a later one.
         skipped.push({ instant: d.toISOString(), reason: `${this.cron} names a wall time that does not exist on ${local.toISODate()} in ${this.timezone} (daylight saving time): skipped` });

@@ -6,6 +6,7 @@ import { describeThrown, WfErrors } from '../errors/index.js';
 import { createPool, type WorkerPool } from '../executor/pool.js';
 import { recoverInterrupted } from '../executor/recover.js';
 import { SHUTDOWN } from '../executor/run-loop.js';
+import type { RunEventListener } from '../executor/run-events.js';
 import { openStore, processStart, runOwnerAlive, HEARTBEAT_MS, type RunRecord, type Store } from '../store/index.js';
 import type { Locations } from '../api/options.js';
 import { cronSchedule } from './cron.js';
@@ -19,6 +20,8 @@ export interface SchedulerOptions {
   clock?: Clock;
   maxParallel?: number;
   log?: SchedulerLog;
+  /** Every event of every run it releases (tests, benchmarks, a live view). */
+  onEvent?: RunEventListener;
 }
 
 export interface Release {
@@ -180,6 +183,7 @@ export class Scheduler {
           store: this.store, pool: this.pool, clock: this.clock, maxParallel: this.o.maxParallel, trigger: 'schedule',
           claim: { scheduleKey: s.key, instant }, context, signal: abort.signal,
           onEvent: (e) => {
+            this.o.onEvent?.(e);
             if (e.type === 'run-start') {
               this.log('info', `released ${s.pipeline} ${release ?? `after ${instant}`}: run ${e.run.id}`);
               resolveStarted({ ...base, runId: e.run.id, status: 'started' });
@@ -226,7 +230,9 @@ export class Scheduler {
     const now = new Date(this.clock.now()).toISOString();
     for (const s of this.schedules) if (s.kind === 'after' && this.store.scheduleState(s.pipeline, s.key) === null) this.store.advanceSchedule(s.pipeline, s.key, now);
     this.beat();
-    for (const line of this.upcoming(new Date(this.clock.now()), 3)) this.log('info', line);
+    const SHOWN = 20;
+    for (const line of this.upcoming(new Date(this.clock.now()), 3, SHOWN)) this.log('info', line);
+    if (this.schedules.length > SHOWN) this.log('info', `… and ${this.schedules.length - SHOWN} more schedule(s): see 'wf list'`);
     this.arm();
     this.every(HEARTBEAT_MS, () => this.beat());
     this.every(RELOAD_CHECK_MS, () => void this.reloadIfChanged());
@@ -234,9 +240,9 @@ export class Scheduler {
   }
 
   /** The next `n` releases of each schedule, for the log at start. */
-  upcoming(from: Date, n: number): string[] {
+  upcoming(from: Date, n: number, max = Infinity): string[] {
     const lines: string[] = [];
-    for (const s of this.schedules) {
+    for (const s of this.schedules.slice(0, max)) {
       if (s.kind === 'after') lines.push(`${s.pipeline}: after each ${s.status === 'any' ? '' : `${s.status} `}run of ${s.upstream}`);
       else {
         const fires = cronSchedule(s.cron, s.timezone).between(from, new Date(from.getTime() + 400 * 86_400_000), n).fires;
