@@ -33,7 +33,7 @@ export class StoreWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.failed) return;
-    const ops = this.ops;
+    const ops = coalesce(this.ops);
     const notes = this.notes;
     this.ops = [];
     this.notes = [];
@@ -51,4 +51,24 @@ export class StoreWriter {
       }
     }, FLUSH_MS);
   }
+}
+
+/**
+ * Within one batch only the last state of a job or stage row matters (a fast stage starts and ends
+ * in the same batch): earlier upserts of the same row are dropped. Events and attempts all stay.
+ */
+function coalesce(ops: StoreOp[]): StoreOp[] {
+  if (ops.length < 3) return ops;
+  const seen = new Set<string>();
+  const out: StoreOp[] = [];
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i]!;
+    const key = op.op === 'stage' ? `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}` : op.op === 'job' ? `j\0${op.job.runId}\0${op.job.key}` : null;
+    if (key !== null) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(op);
+  }
+  return out.reverse();
 }
