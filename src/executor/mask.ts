@@ -1,6 +1,30 @@
-/** Replaces every secret value with *** in text; longest first so overlapping secrets mask fully. */
+/** Lines of a multi-line secret shorter than this are not masked on their own (they would hide common text). */
+const MIN_LINE = 4;
+
+/**
+ * Every form a secret can take in text wf shows or stores: the value; each of its lines (a
+ * multi-line secret printed line by line); its JSON-escaped form (`toJSON`, `| json`, wf's own
+ * JSON output); its shell-quoted forms. Longest first, so overlapping forms mask fully.
+ */
+export function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (s.length === 0) continue;
+    forms.add(s);
+    for (const line of s.split(/\r?\n/)) if (line.trim().length >= MIN_LINE) forms.add(line);
+    const json = JSON.stringify(s).slice(1, -1);
+    forms.add(json);
+    forms.add(JSON.stringify(json).slice(1, -1)); // JSON of JSON (a value inside a JSON string)
+    forms.add(`'${s.replace(/'/g, `'\\''`)}'`);
+    forms.add(s.replace(/'/g, `'\\''`));
+    forms.add(s.replace(/(["\\$`])/g, '\\$1'));
+  }
+  return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every form of every secret with *** in text. */
 export function makeMasker(secrets: readonly string[]): (text: string) => string {
-  const values = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  const values = secretForms(secrets);
   if (values.length === 0) return (text) => text;
   return (text) => {
     let out = text;
@@ -9,13 +33,13 @@ export function makeMasker(secrets: readonly string[]): (text: string) => string
   };
 }
 
-/** Masks every string inside a JSON-like value. */
+/** Masks every string inside a JSON-like value, map keys included. */
 export function maskDeep<T>(value: T, mask: (text: string) => string): T {
   if (typeof value === 'string') return mask(value) as T;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, mask);
+    for (const [k, v] of Object.entries(value)) out[mask(k)] = maskDeep(v, mask);
     return out as T;
   }
   return value;

@@ -1,5 +1,6 @@
 import type { Store } from '../store/types.js';
 import { killOrphans } from './orphans.js';
+import { sweepRunTempDirs } from './run-files.js';
 
 /**
  * The one place that decides `interrupted`: runs whose owner is gone are marked (with their
@@ -9,5 +10,6 @@ import { killOrphans } from './orphans.js';
 export function recoverInterrupted(store: Store): string[] {
   const { ids, orphans } = store.markInterrupted();
   killOrphans(ids, orphans);
+  sweepRunTempDirs(ids);
   return ids;
 }

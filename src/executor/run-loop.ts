@@ -13,6 +13,7 @@ import type { JobResult, JobTask, PauseInfo } from './protocol.js';
 import { renderEnv } from './render-env.js';
 import type { RunEventListener } from './run-events.js';
 import { RunRecorder } from './run-recorder.js';
+import { removeRunTempDir } from './run-files.js';
 import { StoreWriter } from './store-writer.js';
 import type { JobTransport } from './transport.js';
 import { triggerRuleMet } from './trigger-rules.js';
@@ -430,6 +431,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     throw e;
   } finally {
     stopWatch();
+    removeRunTempDir(run.id);
     o.signal?.removeEventListener('abort', onAbort);
     run.endedAt = isoNow(clock);
     run.pid = null;

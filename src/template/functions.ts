@@ -42,7 +42,9 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
       try {
         return JSON.parse(str(text)) as unknown;
       } catch (cause) {
-        throw new WfError('E_EXPR_EVAL', `fromJSON: not valid JSON: ${(cause as Error).message}`, { cause });
+        // The parser's message quotes the text, which may be a secret: say where, not what.
+        const at = /position (\d+)/.exec(String((cause as Error).message))?.[1];
+        throw new WfError('E_EXPR_EVAL', `fromJSON: its argument (${str(text).length} characters) is not valid JSON${at ? ` (at position ${at})` : ''}`, { hint: 'pass a JSON document, e.g. fromJSON(\'{"a": 1}\')' });
       }
     },
   },

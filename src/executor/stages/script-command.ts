@@ -24,7 +24,7 @@ const EXT: Record<string, string> = { python: '.py', node: '.cjs' };
  * JSON value in the environment, and a `{0}` command (whose language wf cannot read) may not hold
  * `${{ }}` at all (E_EXPR: pass values through `env:`).
  */
-export function scriptCommand(stage: RunStage, ctx: ExprContext, render: RenderOptions): ScriptCommand {
+export function scriptCommand(stage: RunStage, ctx: ExprContext, render: RenderOptions, privateDir = tmpdir()): ScriptCommand {
   const { shell } = stage;
   if (shell === 'bash' || shell === 'sh') {
     const { script, env } = renderShell(stage.run, ctx, render);
@@ -40,7 +40,7 @@ export function scriptCommand(stage: RunStage, ctx: ExprContext, render: RenderO
       hint: 'pass values through the stage env: (e.g. env: {NAME: "${{ params.name }}"}) and read them as environment variables',
     });
   } else script = stage.run;
-  const dir = mkdtempSync(join(tmpdir(), 'wf-script-'));
+  const dir = mkdtempSync(join(privateDir, 'script-'));
   chmodSync(dir, 0o700);
   const file = join(dir, `script${EXT[shell] ?? ''}`);
   writeFileSync(file, script, { mode: 0o600 });

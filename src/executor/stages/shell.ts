@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
 import { scriptCommand } from './script-command.js';
+import { runTempDir } from '../run-files.js';
 
 const STDOUT_TAIL = 8 * 1024;
 
@@ -15,10 +15,10 @@ export const runShell: StageRunner = async (run) => {
   const { stage, ctx, render, task, signal } = run;
   if (stage.kind !== 'run') throw new TypeError('not a run stage');
   if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), {}, true);
-  const command = scriptCommand(stage, ctx, render);
+  const command = scriptCommand(stage, ctx, render, runTempDir(task.runId));
   const exprEnv = command.env;
-  const outputFile = join(tmpdir(), `wf-output-${task.runId}-${randomBytes(6).toString('hex')}`);
-  writeFileSync(outputFile, '');
+  const outputFile = join(runTempDir(task.runId), `output-${randomBytes(6).toString('hex')}`);
+  writeFileSync(outputFile, '', { mode: 0o600 });
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
   const withNul = Object.keys(env).find((k) => env[k]!.includes('\0'));
   if (withNul) {

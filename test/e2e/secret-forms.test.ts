@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { assertBuilt, runWf, tmpProject } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+vi.setConfig({ testTimeout: 60_000 });
+
+// Four shapes of secret, each through every channel: echoed, line by line, as JSON (toJSON and
+// wf's own JSON), as an output key and value, in a hook's logs and outputs, in an error message.
+const SHAPES = {
+  simple: 'pa55w0rd-simple',
+  multiline: 'first-line-AAAA\nsecond-line-BBBB\nthird-line-CCCC',
+  quotes: `q"uo'te\\back\\slash-DDDD`,
+  long: `long-${'x'.repeat(40)}-${'y'.repeat(40)}-end`,
+};
+
+const CONF = `
+leaky:
+  type: Pipeline
+  params:
+    s: {type: secret}
+  jobs:
+    j:
+      stages:
+        - id: sh
+          run: |
+            printf '%s\\n' "\${{ params.s }}"
+            echo "json=\${{ toJSON(params) }}"
+            echo "\${{ params.s | json }}" >&2
+            echo "$WF_PARAM_S=key" >> "$WF_OUTPUT"
+            echo "v<<EOF" >> "$WF_OUTPUT"
+            printf '%s\\n' "\${{ params.s }}" >> "$WF_OUTPUT"
+            echo "EOF" >> "$WF_OUTPUT"
+        - id: hook
+          uses: leak/give@v1
+          with: {token: "\${{ params.s }}"}
+        - run: python3 -c 'import json,os; print(json.dumps(os.environ["WF_PARAM_S"]))'
+        - echo: "\${{ fromJSON(params.s) }}"
+          continue-on-error: true
+      outputs:
+        all: \${{ toJSON(stages) }}
+`;
+const HOOKS = `
+export const give = {
+  name: 'give', tag: 'v1', with: { token: 'str' },
+  run: async (args, ctx) => { ctx.log('hook sees ' + args.token); return { [args.token]: args.token, j: JSON.stringify(args.token) }; },
+};
+`;
+
+function bytesUnder(dir: string): Buffer[] {
+  const out: Buffer[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...bytesUnder(p));
+    else if (st.isFile()) out.push(readFileSync(p));
+  }
+  return out;
+}
+
+/** The clear forms of a secret someone could search for: the value, its lines, its JSON-escaped form. */
+function clearForms(secret: string): string[] {
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  for (const line of secret.split('\n')) if (line.length >= 8) forms.push(line);
+  return forms;
+}
+
+describe('secrets of every shape, through every channel', () => {
+  for (const [shape, secret] of Object.entries(SHAPES)) {
+    it(`${shape}: 0 clear occurrences in stdout, stderr, --json, --dry-run, logs, runs --json, .wf/ and the temp folder`, async () => {
+      const dir = tmpProject({ 'conf/p.yml': CONF, 'hooks/leak.mjs': HOOKS });
+      const env = { WF_PARAM_S: secret };
+      const before = new Set(readdirSync(tmpdir()));
+      const outputs = [
+        await runWf(['run', 'leaky'], { cwd: dir, env }),
+        await runWf(['run', 'leaky', '--json'], { cwd: dir, env }),
+        await runWf(['run', 'leaky', '--dry-run'], { cwd: dir, env }),
+        await runWf(['run', 'leaky', '--dry-run', '--json'], { cwd: dir, env }),
+        await runWf(['logs', 'last'], { cwd: dir }),
+        await runWf(['logs', 'last', '--json'], { cwd: dir }),
+        await runWf(['logs', 'last', '--tree'], { cwd: dir }),
+        await runWf(['runs', '--json'], { cwd: dir }),
+      ];
+      expect(outputs[0]!.stdout).toContain('***');
+      const texts = outputs.flatMap((r) => [r.stdout, r.stderr]);
+      const files = bytesUnder(join(dir, '.wf')).map((b) => b.toString('latin1'));
+      const temp = readdirSync(tmpdir()).filter((n) => !before.has(n) && n.startsWith('wf-'));
+      expect(temp, 'run folders left in the temp folder').toEqual([]);
+      for (const form of clearForms(secret)) {
+        for (const t of texts) expect(t.includes(form), `"${form}" in output:\n${t.slice(0, 2000)}`).toBe(false);
+        for (const f of files) expect(f.includes(form), `"${form}" in the state folder`).toBe(false);
+      }
+    });
+  }
+});
