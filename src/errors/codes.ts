@@ -1,6 +1,7 @@
 /** Every error code `wf` reports. Tests assert codes and locations, not wording. */
 export const ERROR_CODES = {
   E_YAML: 'YAML syntax error',
+  E_CONF_ENTRY: 'an entry of conf/ that cannot be read',
   E_UNKNOWN_KEY: 'unknown key',
   E_TYPE: 'wrong type or shape',
   E_DUPLICATE_NAME: 'duplicate template name',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { diagnosticsOf, type WfError } from './wf-error.js';
 
 export interface Styler {
@@ -11,16 +11,29 @@ export interface Styler {
 
 const plain: Styler = { code: (t) => t, loc: (t) => t, caret: (t) => t, hint: (t) => t, dim: (t) => t };
 
-/** Reads a source line for a caret display; tolerant of files that vanished. */
+/** The largest file a source excerpt is read from. */
+const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Reads a source line for a caret display; tolerant of files that vanished. Only a regular file
+ * is opened (a FIFO named like a conf file would block).
+ */
 function sourceLine(file: string, line: number, cache: Map<string, string[] | null>): string | undefined {
   if (!cache.has(file)) {
     try {
-      cache.set(file, readFileSync(file, 'utf8').split(/\r?\n/));
+      const st = statSync(file);
+      cache.set(file, st.isFile() && st.size <= MAX_SOURCE_BYTES ? readFileSync(file, 'utf8').split(/\r?\n/) : null);
     } catch {
       cache.set(file, null); // not a file (e.g. '<command line>'): show no source line
     }
   }
   return cache.get(file)?.[line - 1];
+}
+
+/** Control characters from a conf file or a value are shown escaped, never sent to the terminal. */
+export function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /**
@@ -36,17 +49,17 @@ export function formatError(error: WfError, style: Styler = plain): string {
 
 function formatOne(e: WfError, style: Styler, cache: Map<string, string[] | null>): string {
   const where = e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.col}` : 'wf';
-  const out = [`${style.loc(where)}  ${style.code(e.code)}  ${e.message}`];
+  const out = [`${style.loc(escapeControl(where))}  ${style.code(e.code)}  ${escapeControl(e.message)}`];
   if (e.loc) {
     const text = sourceLine(e.loc.file, e.loc.line, cache);
     if (text !== undefined) {
       const gutter = String(e.loc.line);
       const pad = ' '.repeat(gutter.length);
       const caretLen = Math.max(1, Math.min(e.loc.length ?? 1, Math.max(1, text.length - e.loc.col + 1)));
-      out.push(style.dim(`  ${gutter} | `) + text);
+      out.push(style.dim(`  ${gutter} | `) + escapeControl(text));
       out.push(style.dim(`  ${pad} | `) + ' '.repeat(Math.max(0, e.loc.col - 1)) + style.caret('^'.repeat(caretLen)));
     }
   }
-  if (e.hint) out.push(`  ${style.hint('hint:')} ${e.hint}`);
+  if (e.hint) out.push(`  ${style.hint('hint:')} ${escapeControl(e.hint)}`);
   return out.join('\n');
 }

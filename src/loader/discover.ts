@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { WfError } from '../errors/index.js';
@@ -9,6 +9,8 @@ export interface ConfFile {
   text: string;
   /** Top-level template names found by a cheap line scan, or null when the file needs a full parse to know. */
   names: Array<{ name: string; line: number }> | null;
+  /** Why this entry could not be read (a FIFO, a symlink loop, a dangling link): reported at it; the rest loads. */
+  problem?: WfError;
 }
 
 const CONF_EXT = /\.ya?ml$/i;
@@ -26,7 +28,7 @@ export function discoverConf(confDir: string): ConfFile[] {
   if (!st.isDirectory()) throw new WfError('E_USAGE', `'${confDir}' is not a folder`, { hint: '--conf takes a folder of *.yml templates' });
   const ignored = loadIgnore(confDir);
   const files: ConfFile[] = [];
-  walk(confDir, confDir, ignored, files);
+  walk(confDir, confDir, ignored, files, new Set([safeRealpath(confDir)]));
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return files;
 }
@@ -46,17 +48,69 @@ function loadIgnore(confDir: string): IgnoreFn {
   return (rel, isDir) => matcher.ignores(isDir ? `${rel}/` : rel);
 }
 
-function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+/**
+ * Reads every *.yml/*.yaml under `dir`. Only regular files are opened (a FIFO would block every
+ * command); a symlink is followed once (a loop or a dangling link is reported at that entry);
+ * a folder named like a file is a folder. One bad entry never stops the others.
+ */
+function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], seen: Set<string>): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    out.push(problemEntry(dir, `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+    return;
+  }
+  for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     const rel = relative(root, full).split(sep).join('/');
-    if (entry.isDirectory()) {
-      if (!ignored(rel, true)) walk(root, full, ignored, out);
-    } else if (CONF_EXT.test(entry.name) && !ignored(rel, false)) {
-      const text = readFileSync(full, 'utf8');
+    const isYaml = CONF_EXT.test(entry.name);
+    let st;
+    try {
+      st = entry.isSymbolicLink() || (!entry.isDirectory() && !entry.isFile()) ? statSync(full) : entry;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (isYaml || code === 'ELOOP') out.push(problemEntry(full, code === 'ELOOP' ? 'a symlink loop' : code === 'ENOENT' ? 'a dangling symlink (its target does not exist)' : `cannot read it (${code})`));
+      continue;
+    }
+    if (st.isDirectory()) {
+      const real = safeRealpath(full);
+      if (seen.has(real) || ignored(rel, true)) continue; // a link back up the tree is walked once
+      seen.add(real);
+      walk(root, full, ignored, out, seen);
+    } else if (isYaml && !ignored(rel, false)) {
+      if (!st.isFile()) {
+        out.push(problemEntry(full, 'not a regular file (a FIFO, socket or device): not read'));
+        continue;
+      }
+      let text: string;
+      try {
+        text = readFileSync(full, 'utf8');
+      } catch (e) {
+        out.push(problemEntry(full, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`));
+        continue;
+      }
       out.push({ file: displayPath(full), text, names: scanNames(text) });
     }
+  }
+}
+
+function problemEntry(full: string, why: string): ConfFile {
+  const file = displayPath(full);
+  return {
+    file,
+    text: '',
+    names: [],
+    problem: new WfError('E_CONF_ENTRY', `${file}: ${why}`, { loc: { file, line: 1, col: 1 }, hint: 'remove it from conf/ or list it in conf/.wfignore; the other files are read as usual' }),
+  };
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
   }
 }
 

@@ -77,6 +77,13 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   const fileOf = new Map<string, ConfFile>();
   const unreadable: SourceFile[] = [];
   for (const f of files) {
+    if (f.problem) {
+      // Reported like a file that did not parse: always by `wf validate`, by `wf run X` only if X is missing.
+      const src = parse(f);
+      src.errors.push(f.problem);
+      unreadable.push(src);
+      continue;
+    }
     let found = f.names;
     if (found && found.some((n) => n.name === 'name') && found.some((n) => n.name === 'jobs')) found = null;
     if (!found) {

@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, hasStackTrace, runWf, tmpProject } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+
+describe('hostile entries in conf/', { timeout: 30_000 }, () => {
+  it('a FIFO, a symlink loop, a dangling link and a folder named *.yml: each reported at its entry, nothing hangs, other pipelines work', async () => {
+    const dir = tmpProject({ 'conf/good.yml': 'good:\n  type: Pipeline\n  jobs:\n    j:\n      stages: [{run: touch ran}]\n' });
+    const conf = join(dir, 'conf');
+    execFileSync('mkfifo', [join(conf, 'fifo.yml')]);
+    symlinkSync('loop-b.yml', join(conf, 'loop-a.yml'));
+    symlinkSync('loop-a.yml', join(conf, 'loop-b.yml'));
+    symlinkSync('missing.yml', join(conf, 'dangling.yml'));
+    mkdirSync(join(conf, 'folder.yml'));
+    writeFileSync(join(conf, 'folder.yml', 'inner.yml'), 'inner:\n  type: Pipeline\n  jobs:\n    j:\n      stages: [{echo: hi}]\n');
+    symlinkSync('..', join(conf, 'up')); // a link back up the tree
+
+    const run = await runWf(['run', 'good'], { cwd: dir, timeoutMs: 15_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const v = await runWf(['validate'], { cwd: dir, timeoutMs: 15_000 });
+    expect(v.code).toBe(2);
+    expect(hasStackTrace(v.stderr)).toBe(false);
+    expect(v.stderr).toMatch(/fifo\.yml.*E_CONF_ENTRY.*not a regular file/);
+    expect(v.stderr).toMatch(/loop-a\.yml.*E_CONF_ENTRY.*symlink loop/);
+    expect(v.stderr).toMatch(/dangling\.yml.*E_CONF_ENTRY.*dangling/);
+    const list = await runWf(['list'], { cwd: dir, timeoutMs: 15_000 });
+    expect(list.stdout).toMatch(/good/);
+    expect(list.stdout).toMatch(/inner/);
+  });
+});
+
+describe('control characters', () => {
+  it('from a conf file are escaped in diagnostics, never sent to the terminal raw', async () => {
+    const dir = tmpProject({ 'conf/p.yml': 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages: [{run: "echo \\u001b[31mred"}]\n      bogus\u001b[2J: 1\n' });
+    const v = await runWf(['validate'], { cwd: dir });
+    expect(v.code).toBe(2);
+    expect(v.stderr).not.toContain('\u001b[2J');
+    expect(v.stderr).toMatch(/\\x1b/);
+  });
+});
