@@ -145,6 +145,19 @@ export async function main(argv: string[]): Promise<void> {
     .addHelpText('after', '\nExamples:\n  wf backfill nightly --from 2025-01-01T00:00:00Z --to 2025-01-08T00:00:00Z --plan\n  wf backfill nightly --from 2025-01-01 --to 2025-01-08 --max-parallel 2')
     .action(lazy('backfill', 'cmdBackfill'));
 
+  program
+    .command('init [dir]')
+    .description('a starting project: conf/ with a pipeline, hooks/ with a typed hook, .gitignore, package.json, editor schema')
+    .option('--json', 'print what was created and kept as JSON')
+    .addHelpText('after', '\nExamples:\n  wf init\n  wf init my-project && cd my-project && npx wf run hello')
+    .action(lazy('init', 'cmdInit'));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of conf/ files (for editors: yaml-language-server)')
+    .addHelpText('after', '\nExample:\n  wf schema > .wf-schema.json')
+    .action(lazy('schema', 'cmdSchema'));
+
   withLocations(program.command('hooks'))
     .description('the registry: module/hook@tag and declared inputs')
     .option('--json', 'print as JSON')

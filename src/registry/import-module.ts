@@ -1,3 +1,4 @@
+import { register } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -12,8 +13,18 @@ function tsxNamespace(): Promise<TsxNamespace> {
   return tsx;
 }
 
+let selfResolve = false;
+
+/** Lets a hook's `import … from 'wf-runner'` find the running wf when the project has not installed it. */
+function registerSelfResolve(): void {
+  if (selfResolve) return;
+  selfResolve = true;
+  register(new URL('./self-resolve-hooks.js', import.meta.url));
+}
+
 /** Imports a module file natively (.js, .mjs) or through tsx (.ts, .mts: no build step). */
 export async function importModuleFile(file: string): Promise<Record<string, unknown>> {
+  registerSelfResolve();
   const url = pathToFileURL(file).href;
   const ext = extname(file);
   if (ext === '.ts' || ext === '.mts') return (await tsxNamespace()).import(url, import.meta.url);
