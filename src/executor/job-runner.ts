@@ -40,6 +40,9 @@ export function retryDelay(policy: RetryPolicy, failedAttempt: number): number {
   return Math.min(ms, policy.maxDelayMs ?? Infinity);
 }
 
+/** Largest param value exported as WF_PARAM_<NAME>. */
+const MAX_PARAM_ENV = 64 * 1024;
+
 // The process env is copied once, not per job.
 const PROCESS_ENV = { ...(process.env as Record<string, string>) };
 
@@ -68,7 +71,12 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
     const jobEnv = renderEnv(job.env, ctx, {});
     ctx.env = { ...(ctx.env as Record<string, string>), ...jobEnv };
     const baseEnv: Record<string, string> = { ...PROCESS_ENV, ...task.env, ...jobEnv, WF_RUN_ID: task.runId };
-    for (const [name, value] of Object.entries(task.params)) baseEnv[paramEnvName(name)] = toText(value);
+    for (const [name, value] of Object.entries(task.params)) {
+      // The OS caps one environment string at 128 KB (E2BIG for the whole spawn): a param larger
+      // than this is not exported, so stages that do not use it still run. Read it with ${{ }}.
+      const text = toText(value);
+      if (text.length <= MAX_PARAM_ENV) baseEnv[paramEnvName(name)] = text;
+    }
 
     const { failed, error, pause } = await runStages(job.stages, { task, ctx, baseEnv, io, signal, prefix: '', reuse: true });
     if (pause) return { status: 'paused', outputs: {}, error: null, pause };

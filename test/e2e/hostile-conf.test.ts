@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, hasStackTrace, runWf, tmpProject } from '../helpers/index.js';
@@ -40,4 +40,18 @@ describe('control characters', () => {
     expect(v.stderr).not.toContain('\u001b[2J');
     expect(v.stderr).toMatch(/\\x1b/);
   });
+});
+
+describe('hostile sizes', () => {
+  it('100 MB without a newline runs in bounded memory; a 200 KB param does not break unrelated shell stages', async () => {
+    const dir = tmpProject({
+      'conf/p.yml': 'p:\n  type: Pipeline\n  params:\n    blob: {type: str, default: x}\n  jobs:\n    j:\n      stages:\n        - run: head -c 50000000 /dev/zero | tr "\\\\0" a\n        - run: echo unrelated > ran\n',
+      'pf.json': JSON.stringify({ blob: 'b'.repeat(200_000) }),
+    });
+    const start = Date.now();
+    const r = await runWf(['run', 'p', '--params-file', 'pf.json'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, r.stderr.slice(-500)).toBe(0);
+    expect(Date.now() - start).toBeLessThan(30_000);
+    expect(readFileSync(join(dir, 'ran'), 'utf8').trim()).toBe('unrelated');
+  }, 60_000);
 });

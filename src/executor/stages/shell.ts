@@ -9,6 +9,8 @@ import { scriptCommand } from './script-command.js';
 import { runTempDir } from '../run-files.js';
 
 const STDOUT_TAIL = 8 * 1024;
+/** A log line longer than this is split (a process printing megabytes without a newline). */
+const MAX_LINE = 64 * 1024;
 
 /** Runs a `run:` script (any `shell:`) in its own process group; values reach it only through env variables. */
 export const runShell: StageRunner = async (run) => {
@@ -33,10 +35,17 @@ export const runShell: StageRunner = async (run) => {
     const pending = { stdout: '', stderr: '' };
     const exit = await run.spawn({ cmd, args, env }, (stream, data) => {
       const lines = (pending[stream] + data).split('\n');
-      pending[stream] = lines.pop()!;
+      let rest = lines.pop()!;
       for (const line of lines) run.log(stream, line);
-      if (stream === 'stdout') tail = (tail + data).slice(-STDOUT_TAIL);
+      // Output without newlines is logged in chunks: memory stays bounded and the time linear.
+      while (rest.length >= MAX_LINE) {
+        run.log(stream, rest.slice(0, MAX_LINE));
+        rest = rest.slice(MAX_LINE);
+      }
+      pending[stream] = rest;
+      if (stream === 'stdout') tail = (tail.length + data.length > 2 * STDOUT_TAIL ? tail.slice(-STDOUT_TAIL) : tail) + data.slice(-STDOUT_TAIL);
     });
+    tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
     const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readFileSync(outputFile, 'utf8')) };
