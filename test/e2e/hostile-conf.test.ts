@@ -55,3 +55,18 @@ describe('hostile sizes', () => {
     expect(readFileSync(join(dir, 'ran'), 'utf8').trim()).toBe('unrelated');
   }, 60_000);
 });
+
+describe('large maps', () => {
+  it('a map of 100,000 keys validates in seconds (linear), and a duplicate key is still found and placed', async () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `    K${i}: v${i}`);
+    const dir = tmpProject({ 'conf/p.yml': ['p:', '  type: Pipeline', '  env:', ...keys, '  jobs:', '    j:', '      stages: [{echo: hi}]'].join('\n') + '\n' });
+    const start = Date.now();
+    const v = await runWf(['validate'], { cwd: dir, timeoutMs: 60_000 });
+    expect(v.code, v.stderr).toBe(0);
+    expect(Date.now() - start).toBeLessThan(20_000);
+    const dup = tmpProject({ 'conf/p.yml': 'p:\n  type: Pipeline\n  env:\n    A: 1\n    B: 2\n    A: 3\n  jobs:\n    j:\n      stages: [{echo: hi}]\n' });
+    const d = await runWf(['validate'], { cwd: dup });
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/conf\/p\.yml:6:5\s+E_YAML\s+Map keys must be unique/);
+  }, 60_000);
+});
