@@ -1,6 +1,7 @@
 import { register } from 'node:module';
 import { extname } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 
 type TsxNamespace = { import: (specifier: string, parentURL: string) => Promise<Record<string, unknown>> };
 
@@ -19,7 +20,9 @@ let selfResolve = false;
 function registerSelfResolve(): void {
   if (selfResolve) return;
   selfResolve = true;
-  register(new URL('./self-resolve-hooks.js', import.meta.url));
+  const hooks = new URL('./self-resolve-hooks.js', import.meta.url);
+  // Only from the built package (the sources run under a test runner have no .js beside them).
+  if (existsSync(fileURLToPath(hooks))) register(hooks);
 }
 
 /** Imports a module file natively (.js, .mjs) or through tsx (.ts, .mts: no build step). */

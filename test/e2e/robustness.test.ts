@@ -60,7 +60,7 @@ p:
     expect(stagesOf(run, 'cycle')[0]!.error?.message).toMatch(/not JSON data/);
   });
 
-  it('an environment value too large for the OS or holding a NUL byte fails the stage, not wf', async () => {
+  it('a param too large for the environment leaves unrelated stages running; one used there, or holding a NUL byte, fails the stage, not wf', async () => {
     const dir = tmpProject(files(`
 p:
   type: Pipeline
@@ -68,11 +68,19 @@ p:
   jobs:
     a:
       stages: [{run: echo hi}]
+q:
+  type: Pipeline
+  params: {v: str}
+  jobs:
+    a:
+      stages: [{run: 'echo "\${{ params.v }}"'}]
 `));
     writeFileSync(join(dir, 'big.json'), JSON.stringify({ v: 'x'.repeat(300_000) }));
     writeFileSync(join(dir, 'nul.json'), JSON.stringify({ v: 'a\u0000b' }));
-    for (const file of ['big.json', 'nul.json']) {
-      const r = await runWf(['run', 'p', '--params-file', file, '--state', join(dir, file + '.wf')], { cwd: dir });
+    const unrelated = await runWf(['run', 'p', '--params-file', 'big.json', '--state', join(dir, 'big0.wf')], { cwd: dir });
+    expect(unrelated.code, unrelated.stderr).toBe(0);
+    for (const [pipeline, file] of [['q', 'big.json'], ['p', 'nul.json']]) {
+      const r = await runWf(['run', pipeline!, '--params-file', file!, '--state', join(dir, file + '.wf')], { cwd: dir });
       expect(r.code, r.stderr).toBe(1);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(onlyRun(join(dir, file + '.wf')).run.status).toBe('failed');
