@@ -1,4 +1,5 @@
 import { describeThrown, WfError, type SourceLoc } from '../errors/index.js';
+import { withHookConsole } from './hook-console.js';
 import { makeMasker, maskDeep, maskError } from './mask.js';
 import type { HookResult, HookTask } from './protocol.js';
 
@@ -17,12 +18,14 @@ export async function callHook(task: HookTask, signal: AbortSignal): Promise<Hoo
       const p = problems[0]!;
       throw new WfError('E_HOOK_WITH', `${task.uses}: with.${p.key}: ${p.message}`, { loc: task.loc, hint: p.hint });
     }
-    const result = await hook.run(value, {
-      log: (message: string) => void logs.push({ stream: 'log', text: mask(describeThrown(message)), ts: Date.now() }),
-      signal,
-      run: task.run,
-      secrets: task.secrets,
-    });
+    const result = await withHookConsole(logs, mask, async () =>
+      hook.run(value, {
+        log: (message: string) => void logs.push({ stream: 'log', text: mask(describeThrown(message)), ts: Date.now() }),
+        signal,
+        run: task.run,
+        secrets: task.secrets,
+      }),
+    );
     if (result === undefined || result === null) return { outputs: {}, error: null, logs };
     const data = plainData(result, task.uses, task.loc);
     const outputs = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data };

@@ -95,3 +95,18 @@ describe('secrets of every shape, through every channel', () => {
     });
   }
 });
+
+describe("a hook's own console output", () => {
+  it('goes to its stage log, masked, and never into --json', async () => {
+    const dir = tmpProject({
+      'conf/p.yml': 'p:\n  type: Pipeline\n  params:\n    s: {type: secret, default: topsecret-value-42}\n  jobs:\n    j:\n      stages: [{uses: h/talk, with: {s: "${{ params.s }}"}}]\n',
+      'hooks/h.mjs': "export const talk = { name: 'talk', tag: 'v1', with: { s: 'secret' }, run: async (args) => { console.log('hello from console', args.s); process.stdout.write('raw write\\n'); console.error('to stderr'); return { ok: true }; } };\n",
+    });
+    const json = await runWf(['run', 'p', '--json'], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+    const logs = JSON.parse((await runWf(['logs', 'last', '--json'], { cwd: dir })).stdout) as { logs: Array<{ text: string; stream: string }> };
+    expect(logs.logs.map((l) => [l.stream, l.text])).toEqual(expect.arrayContaining([['stdout', 'hello from console ***'], ['stdout', 'raw write'], ['stderr', 'to stderr']]));
+    expect(json.stdout + json.stderr).not.toContain('topsecret-value-42');
+  });
+});
