@@ -55,9 +55,13 @@ function formatOne(e: WfError, style: Styler, cache: Map<string, string[] | null
     if (text !== undefined) {
       const gutter = String(e.loc.line);
       const pad = ' '.repeat(gutter.length);
-      const caretLen = Math.max(1, Math.min(e.loc.length ?? 1, Math.max(1, text.length - e.loc.col + 1)));
-      out.push(style.dim(`  ${gutter} | `) + escapeControl(text));
-      out.push(style.dim(`  ${pad} | `) + ' '.repeat(Math.max(0, e.loc.col - 1)) + style.caret('^'.repeat(caretLen)));
+      // A very long line is shown around the column only.
+      const from = text.length > 160 ? Math.max(0, e.loc.col - 60) : 0;
+      const shown = text.length > 160 ? `${from > 0 ? '…' : ''}${text.slice(from, from + 160)}${from + 160 < text.length ? '…' : ''}` : text;
+      const col = e.loc.col - from + (from > 0 ? 1 : 0);
+      const caretLen = Math.max(1, Math.min(e.loc.length ?? 1, 100, Math.max(1, shown.length - col + 1)));
+      out.push(style.dim(`  ${gutter} | `) + escapeControl(shown));
+      out.push(style.dim(`  ${pad} | `) + ' '.repeat(Math.max(0, col - 1)) + style.caret('^'.repeat(caretLen)));
     }
   }
   if (e.hint) out.push(`  ${style.hint('hint:')} ${escapeControl(e.hint)}`);

@@ -23,10 +23,11 @@ export class SourceFile {
       // An error found at the end of the input (an unclosed bracket or quote) points at the last
       // written character rather than at an empty line past it.
       const start = Math.min(e.pos[0], lastContentOffset(text));
+      const tooDeep = /call stack/i.test(e.message);
       this.errors.push(
-        new WfError('E_YAML', e.message.split('\n')[0]!, {
+        new WfError('E_YAML', tooDeep ? 'the YAML is nested too deeply to read (thousands of levels)' : e.message.split('\n')[0]!, {
           loc: this.locAt(start, Math.max(1, Math.min(e.pos[1], text.length) - start)),
-          hint: unquotedExpression(text, start) ?? yamlHint(e.code),
+          hint: tooDeep ? 'a conf file nests a few levels (pipeline, jobs, stages…); flatten the data, or load it from a file in a stage' : (unquotedExpression(text, start) ?? yamlHint(e.code)),
         }),
       );
     }

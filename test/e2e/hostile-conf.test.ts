@@ -70,3 +70,23 @@ describe('large maps', () => {
     expect(d.stderr).toMatch(/conf\/p\.yml:6:5\s+E_YAML\s+Map keys must be unique/);
   }, 60_000);
 });
+
+describe('deep nesting and alias bombs', () => {
+  it('10,000 levels of nesting get their own message; nested aliases are refused quickly; both placed, no crash', async () => {
+    const deep = tmpProject({ 'conf/p.yml': `p:\n  type: Pipeline\n  env:\n    a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n  jobs:\n    j:\n      stages: [{echo: hi}]\n`, 'conf/ok.yml': 'ok:\n  type: Pipeline\n  jobs:\n    j:\n      stages: [{echo: hi}]\n' });
+    const d = await runWf(['validate'], { cwd: deep, timeoutMs: 20_000 });
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/conf\/p\.yml:4:\d+\s+E_YAML\s+the YAML is nested too deeply/);
+    expect(d.stderr.split('\n').every((l) => l.length < 400)).toBe(true);
+    expect((await runWf(['run', 'ok'], { cwd: deep })).code).toBe(0);
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    lines.push('p:', '  type: Pipeline', '  jobs:', '    j:', '      stages: [{echo: *a8}]');
+    const bomb = tmpProject({ 'conf/p.yml': lines.join('\n') + '\n' });
+    const start = Date.now();
+    const b = await runWf(['validate'], { cwd: bomb, timeoutMs: 20_000 });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/E_YAML\s+too many aliases/);
+    expect(Date.now() - start).toBeLessThan(10_000);
+  }, 60_000);
+});
