@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { assertBuilt, runWf, tmpProject } from '../helpers/index.js';
+import { assertBuilt, readRuns, runWf, tmpProject } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
 vi.setConfig({ testTimeout: 60_000 });
@@ -86,7 +86,10 @@ describe('secrets of every shape, through every channel', () => {
       expect(outputs[0]!.stdout).toContain('***');
       const texts = outputs.flatMap((r) => [r.stdout, r.stderr]);
       const files = bytesUnder(join(dir, '.wf')).map((b) => b.toString('latin1'));
-      const temp = readdirSync(tmpdir()).filter((n) => !before.has(n) && n.startsWith('wf-'));
+      // Only this test's runs count: other test files run at the same time in the same temp folder.
+      const ids = readRuns(join(dir, '.wf')).map((r) => r.run.id);
+      expect(ids.length).toBeGreaterThan(0);
+      const temp = readdirSync(tmpdir()).filter((n) => !before.has(n) && ids.some((id) => n.startsWith(`wf-${id}-`)));
       expect(temp, 'run folders left in the temp folder').toEqual([]);
       for (const form of clearForms(secret)) {
         for (const t of texts) expect(t.includes(form), `"${form}" in output:\n${t.slice(0, 2000)}`).toBe(false);
