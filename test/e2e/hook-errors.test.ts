@@ -20,3 +20,17 @@ describe('hook errors with their place', () => {
     expect(v.stderr).toMatch(/bad\.ts:3:\d+: Unexpected/);
   });
 });
+
+describe('mistakes caught before running', () => {
+  it("an if: with text outside its ${{ }} and needs.a.outputs.row (a declares rows) are located validate errors", async () => {
+    const dir = tmpProject({
+      'conf/p.yml': "p:\n  type: Pipeline\n  params:\n    mode: {type: str, default: full}\n  jobs:\n    a:\n      if: ${{ params.mode }} == 'delta'\n      stages: [{id: s, run: 'echo rows=1 >> $WF_OUTPUT'}]\n      outputs: {rows: \"${{ stages.s.outputs.rows }}\"}\n    b:\n      needs: [a]\n      stages:\n        - echo: \"${{ needs.a.outputs.row }}\"\n",
+    });
+    const v = await runWf(['validate'], { cwd: dir });
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/conf\/p\.yml:7:11\s+E_EXPR\s+if: has text outside/);
+    expect(v.stderr).toMatch(/hint: write the whole condition as one expression: if: \$\{\{ params\.mode == 'delta' \}\}/);
+    expect(v.stderr).toMatch(/conf\/p\.yml:13:\d+\s+E_EXPR_REF\s+job 'a' has no output 'row'/);
+    expect(v.stderr).toMatch(/did you mean 'rows'\?/);
+  });
+});
