@@ -2,6 +2,7 @@ import { WfError } from '../errors/index.js';
 import type { Pipeline, Stage } from '../model/types.js';
 import { walkStages as nestedStages } from '../model/walk-stages.js';
 import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
+import { splitTemplate } from '../template/split.js';
 import { checkRef, type RefContext, type RefScope } from './check-refs.js';
 import { checkScriptPositions, checkShellScript } from './check-shell.js';
 import { normaliseIf } from './compile-stage.js';
@@ -49,7 +50,7 @@ function walkJob(job: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void {
     if (key === 'needs' || key === 'trigger-rule') continue;
     const inner = BEFORE_JOB.has(key) ? { ...scope, beforeJob: key } : scope;
     if (key === 'stages') walkStages(v, at, scope, ctx);
-    else if (key === 'if') checkValue(normaliseIf(v), at, inner, ctx);
+    else if (key === 'if') checkCondition(v, at, inner, ctx);
     else walkValue(v, at, inner, ctx);
   }
 }
@@ -73,7 +74,7 @@ function walkStage(stage: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void 
         break;
       case 'if':
       case 'until':
-        checkValue(normaliseIf(v), at, scope, ctx);
+        checkCondition(v, at, scope, ctx);
         break;
       case 'run':
       case 'bash':
@@ -172,4 +173,29 @@ function transitiveNeeds(pipeline: Pipeline): Map<string, { has(id: string): boo
     });
   }
   return views;
+}
+
+/**
+ * An `if:`/`until:` with text outside its `${{ }}` (`${{ params.mode }} == 'delta'`) is a
+ * non-empty string, so always true (GitHub Actions has the same trap): an error, with the one
+ * expression it was meant to be as the hint. Then the condition is checked like any value.
+ */
+function checkCondition(value: unknown, path: YamlPath, scope: RefScope, ctx: Ctx): void {
+  if (typeof value === 'string' && hasTemplate(value)) {
+    const parts = splitTemplate(value.trim());
+    const outside = parts.some((p) => p.kind === 'text' && p.text.trim() !== '');
+    if (outside && parts.some((p) => p.kind === 'expr')) {
+      const meant = parts.map((p) => (p.kind === 'expr' ? p.body.trim() : p.text)).join('').trim();
+      ctx.errors.push(new WfError('E_EXPR', `${String(path[path.length - 1])}: has text outside its \${{ }}: the whole value is a non-empty string, so it is always true`, {
+        loc: ctx.src.loc(path),
+        hint: `write the whole condition as one expression: ${String(path[path.length - 1])}: \${{ ${meant} }}`,
+      }));
+      return;
+    }
+  }
+  if (typeof value === 'string' && /(^|[^\w.'-])(True|False)($|[^\w-])/.test(value.replace(/'[^']*'/g, ''))) {
+    ctx.errors.push(new WfError('E_EXPR', `${String(path[path.length - 1])}: True/False are not expressions here`, { loc: ctx.src.loc(path), hint: "write true or false in lower case (Python's True/False)" }));
+    return;
+  }
+  checkValue(normaliseIf(value), path, scope, ctx);
 }

@@ -60,6 +60,14 @@ export function checkRef(ref: ExprRef, scope: RefScope, ctx: RefContext): RefPro
         return { message: `job '${name}' is not in the needs of '${scope.job ?? 'the pipeline'}', so its outputs are not available here`, hint: scope.job ? `add '${name}' to needs: of job '${scope.job}'` : 'job outputs are only available to jobs that need them' };
       }
       if (second !== undefined && !['outputs', 'status', 'result', 'error'].includes(String(second))) return { message: `${ref.context}.${name}.${String(second)} does not exist`, hint: `use ${ref.context}.${name}.outputs.<name> (or .status, .error)` };
+      {
+        // A job that declares its outputs: a name it does not declare would read as "" at run time.
+        const key = ref.path[2];
+        const declared = Object.keys(ctx.pipeline.jobs.find((j) => j.id === name)?.outputs ?? {});
+        if (second === 'outputs' && typeof key === 'string' && declared.length > 0 && !declared.includes(key)) {
+          return { message: `job '${name}' has no output '${key}'`, hint: didYouMean(key, declared, 'an output') ?? `its outputs: ${declared.join(', ')}` };
+        }
+      }
       return undefined;
     case 'matrix':
       if (!scope.matrix) return { message: `matrix is used but job '${scope.job ?? '?'}' has no strategy.matrix`, hint: 'add strategy: {matrix: {...}} to the job' };

@@ -32,9 +32,12 @@ async function load(file: string): Promise<LoadedHook[]> {
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     // One line: Node's "Require stack" listing would break the file:line:col  CODE  message form.
-    const firstLine = message.split('\n')[0]!.trim();
+    // A TypeScript syntax error (esbuild through tsx) says where on its second line: keep that.
+    const loc = syntaxErrorLoc(file, message);
+    const compiler = /^.+:\d+:\d+: ERROR: (.+)$/m.exec(message)?.[1];
+    const firstLine = compiler && loc ? `${file}:${loc.line}:${loc.col}: ${compiler}` : message.split('\n')[0]!.trim();
     const error = new WfError('E_HOOK_MODULE', `hook module ${file} failed to load: ${firstLine}`, { cause, hint: importHint(cause) });
-    throw error.at(syntaxErrorLoc(file, message));
+    throw error.at(loc);
   }
   return extractHooks(file, namespace);
 }

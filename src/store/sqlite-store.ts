@@ -14,6 +14,20 @@ import type { RunStatus, SchedulerRecord, AttemptRecord, EventRecord, JobRecord,
 
 export const STORE_FILE = 'wf.db';
 
+/** Runs `fn`, retrying for up to 10 s while SQLite says the database is busy or locked. */
+function retryBusy<T>(fn: () => T): T {
+  const deadline = Date.now() + 10_000;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!(code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    }
+  }
+}
+
 export interface OpenStoreOptions {
   /** Open for reading only; a store that does not exist yet reads as empty and is not created. */
   readonly?: boolean;
@@ -38,10 +52,12 @@ export function openStore(stateDir: string, opts: OpenStoreOptions = {}): Store 
   });
   try {
     db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer too
-    if (!readonly) db.pragma('journal_mode = WAL');
+    // Switching a fresh database to WAL does not wait on the busy handler: while another process
+    // creates or migrates the same store it reports "locked" at once, so retry it for a while.
+    if (!readonly) retryBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    if (!readonly) migrate(db, file);
+    if (!readonly) retryBusy(() => migrate(db, file));
     else {
       const version = assertKnownVersion(db, file);
       if (version === 0) {

@@ -7,9 +7,11 @@ export async function cmdHooks(flags: LocationFlags & { json?: boolean }): Promi
     const { listHooks } = await import('../../registry/index.js');
     const where = locations(flags);
     const hooks = await listHooks(where.registry);
+    // A broken module is a definition error: listed with the rest, and the exit code says so.
+    const broken = hooks.some((h) => 'error' in h) ? 2 : 0;
     if (flags.json) {
       printJson(hooks.map((h) => ('error' in h ? { file: h.file, error: h.error.toJSON() } : h)));
-      return 0;
+      return broken;
     }
     if (hooks.length === 0) {
       process.stdout.write(`no hooks in ${where.registry.join(', ')}: add a module such as hooks/my-module.ts exporting defineHook(...)\n`);
@@ -23,7 +25,7 @@ export async function cmdHooks(flags: LocationFlags & { json?: boolean }): Promi
       const inputs = Object.entries(h.inputs).map(([k, s]) => `${k}: ${s.type}${s.required ? '' : ` = ${JSON.stringify(s.default)}`}`).join(', ');
       process.stdout.write(`${out.bold(h.uses)}${h.desc ? `  ${out.dim(h.desc)}` : ''}\n    with { ${inputs || ''} }\n`);
     }
-    return 0;
+    return broken;
   } catch (e) {
     return reportError(e, flags.json);
   }
