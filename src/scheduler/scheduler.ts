@@ -226,9 +226,7 @@ export class Scheduler {
   /** The daemon: logs the next releases, sleeps until the earliest, releases, repeats. */
   start(): void {
     this.state = 'running';
-    // after: schedules count runs that end from now on.
-    const now = new Date(this.clock.now()).toISOString();
-    for (const s of this.schedules) if (s.kind === 'after' && this.store.scheduleState(s.pipeline, s.key) === null) this.store.advanceSchedule(s.pipeline, s.key, now);
+    this.startStates();
     this.beat();
     const SHOWN = 20;
     for (const line of this.upcoming(new Date(this.clock.now()), 3, SHOWN)) this.log('info', line);
@@ -237,6 +235,15 @@ export class Scheduler {
     this.every(HEARTBEAT_MS, () => this.beat());
     this.every(RELOAD_CHECK_MS, () => void this.reloadIfChanged());
     this.watch();
+  }
+
+  /**
+   * A schedule seen for the first time starts now: its first wake (a timer fires a few ms after
+   * the instant) then finds that instant due. after: schedules count runs that end from now on.
+   */
+  private startStates(): void {
+    const now = new Date(this.clock.now()).toISOString();
+    for (const s of this.schedules) if (this.store.scheduleState(s.pipeline, s.key) === null) this.store.advanceSchedule(s.pipeline, s.key, now);
   }
 
   /** The next `n` releases of each schedule, for the log at start. */
@@ -355,6 +362,7 @@ export class Scheduler {
     this.confSignature = signature;
     if (first) return;
     await this.reload();
+    this.startStates();
     for (const t of this.timers.splice(0)) t();
     this.arm();
     this.every(HEARTBEAT_MS, () => this.beat());

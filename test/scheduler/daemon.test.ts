@@ -51,4 +51,17 @@ describe('the scheduler daemon on an injected clock', () => {
     expect(runsOf(dir)).toEqual(['2025-01-04T02:00:00Z', '2025-01-03T02:00:00Z', '2025-01-02T02:00:00Z', '2025-01-01T02:00:00Z']);
     expect(clock.pending).toBe(3);
   });
+
+  it('releases on time when timers fire a little late (as real ones do)', async () => {
+    const dir = tmpProject({ 'conf/p.yml': CONF });
+    const clock = new FakeClock('2025-01-01T01:59:00Z');
+    const setTimer = clock.setTimer.bind(clock);
+    clock.setTimer = (fn, ms) => setTimer(fn, ms + 7); // every timer 7 ms late
+    scheduler = new Scheduler({ locations: { conf: join(dir, 'conf'), registry: [join(dir, 'hooks')], state: join(dir, '.wf') }, clock });
+    await scheduler.open();
+    scheduler.start();
+    await clock.advanceTo('2025-01-01T02:00:01Z');
+    await scheduler.settle();
+    expect(runsOf(dir)).toEqual(['2025-01-01T02:00:00Z']);
+  });
 });
