@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { maskSecretLine, maskSecretText } from './secret-text.js';
 import { diagnosticsOf, type WfError } from './wf-error.js';
 
 export interface Styler {
@@ -30,10 +31,10 @@ function sourceLine(file: string, line: number, cache: Map<string, string[] | nu
   return cache.get(file)?.[line - 1];
 }
 
-/** Control characters from a conf file or a value are shown escaped, never sent to the terminal. */
-export function escapeControl(text: string): string {
+/** Control characters from a conf file or a value are shown escaped, never sent to the terminal; secret defaults masked. */
+export function escapeControl(text: string, maskSecrets: (t: string) => string = maskSecretText): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return maskSecrets(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /**
@@ -51,7 +52,9 @@ function formatOne(e: WfError, style: Styler, cache: Map<string, string[] | null
   const where = e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.col}` : 'wf';
   const out = [`${style.loc(escapeControl(where))}  ${style.code(e.code)}  ${escapeControl(e.message)}`];
   if (e.loc) {
-    const text = sourceLine(e.loc.file, e.loc.line, cache);
+    const raw = sourceLine(e.loc.file, e.loc.line, cache);
+    // Masked before the long-line cut, same width, so no part of a secret default shows and the caret stays put.
+    const text = raw === undefined ? undefined : maskSecretLine(raw);
     if (text !== undefined) {
       const gutter = String(e.loc.line);
       const pad = ' '.repeat(gutter.length);
@@ -60,7 +63,7 @@ function formatOne(e: WfError, style: Styler, cache: Map<string, string[] | null
       const shown = text.length > 160 ? `${from > 0 ? '…' : ''}${text.slice(from, from + 160)}${from + 160 < text.length ? '…' : ''}` : text;
       const col = e.loc.col - from + (from > 0 ? 1 : 0);
       const caretLen = Math.max(1, Math.min(e.loc.length ?? 1, 100, Math.max(1, shown.length - col + 1)));
-      out.push(style.dim(`  ${gutter} | `) + escapeControl(shown));
+      out.push(style.dim(`  ${gutter} | `) + escapeControl(shown, (t) => t));
       out.push(style.dim(`  ${pad} | `) + ' '.repeat(Math.max(0, col - 1)) + style.caret('^'.repeat(caretLen)));
     }
   }

@@ -22,13 +22,16 @@ export function secretForms(secrets: readonly string[]): string[] {
   return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
 }
 
-/** Replaces every form of every secret with *** in text. */
-export function makeMasker(secrets: readonly string[]): (text: string) => string {
+/**
+ * Replaces every form of every secret with *** in text (`sameWidth`: with as many `*`, for a
+ * source excerpt whose caret must stay under its column).
+ */
+export function makeMasker(secrets: readonly string[], sameWidth = false): (text: string) => string {
   const values = secretForms(secrets);
   if (values.length === 0) return (text) => text;
   return (text) => {
     let out = text;
-    for (const v of values) if (out.includes(v)) out = out.split(v).join('***');
+    for (const v of values) if (out.includes(v)) out = out.split(v).join(sameWidth ? '*'.repeat(v.length) : '***');
     return out;
   };
 }

@@ -16,6 +16,7 @@ import { discoverConf, type ConfFile } from './discover.js';
 import { checkShape } from './shape-errors.js';
 import { isSingleTemplate, SingleTemplateSource } from './single-template.js';
 import { SourceFile } from './source.js';
+import { noteSecretDefaults } from '../errors/secret-text.js';
 
 export interface Project {
   confDir: string;
@@ -117,6 +118,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     let root: Record<string, unknown> | null = null;
     if ('error' in result) errors.push(result.error);
     else if (result.value !== null && typeof result.value === 'object' && !Array.isArray(result.value)) root = result.value as Record<string, unknown>;
+    noteSecretDefaults(root); // so no diagnostic's excerpt shows one
     roots.set(src, root);
     return root;
   };

@@ -8,7 +8,7 @@ import { discoverConf, type ConfFile } from './discover.js';
 import type { LoadOptions, Project } from './load-project.js';
 
 /** Bump when the compiled model's shape changes: old cache files are then ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 interface CacheEntry {
   format: number;
@@ -17,6 +17,8 @@ interface CacheEntry {
   names: string[];
   pipelines: Pipeline[];
   ons: OnTemplate[];
+  /** Hash of the JSON of `pipelines` and `ons`: an entry edited or torn by hand is not trusted. */
+  model: string;
 }
 
 /**
@@ -71,11 +73,12 @@ function nameIndex(files: ConfFile[]): Project['names'] {
 function readEntry(cacheFile: string, files: ConfFile[], confDir: string): Project | undefined {
   let entry: CacheEntry;
   try {
-    entry = JSON.parse(readFileSync(cacheFile, 'utf8')) as CacheEntry;
+    const parsed: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    if (!isEntry(parsed)) return undefined; // an entry of the wrong shape: rebuilt by this load
+    entry = parsed;
   } catch {
     return undefined; // no entry yet, or a torn one: rebuild it
   }
-  if (entry.format !== CACHE_FORMAT) return undefined;
   const byPath = new Map(files.map((f) => [f.file, f]));
   for (const [path, hash] of Object.entries(entry.files)) {
     const f = byPath.get(path);
@@ -92,6 +95,19 @@ function readEntry(cacheFile: string, files: ConfFile[], confDir: string): Proje
   };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isTemplate = (v: unknown, kind: string): boolean => isObject(v) && v.kind === kind && typeof v.name === 'string' && typeof v.file === 'string' && isObject(v.loc);
+
+/** Whether a parsed cache file is an entry this build wrote: the shape, and the model's own hash. */
+function isEntry(v: unknown): v is CacheEntry {
+  if (!isObject(v) || v.format !== CACHE_FORMAT || typeof v.model !== 'string') return false;
+  if (!isObject(v.files) || !Object.values(v.files).every((h) => typeof h === 'string')) return false;
+  if (!Array.isArray(v.names) || !v.names.every((n) => typeof n === 'string')) return false;
+  if (!Array.isArray(v.pipelines) || !v.pipelines.every((p) => isTemplate(p, 'Pipeline') && isObject(p.params) && Array.isArray(p.jobs))) return false;
+  if (!Array.isArray(v.ons) || !v.ons.every((o) => isTemplate(o, 'On'))) return false;
+  return hashText(JSON.stringify([v.pipelines, v.ons])) === v.model;
+}
+
 function writeEntry(cacheFile: string, project: Project, files: ConfFile[]): void {
   const templates = [...project.pipelines.values(), ...project.ons.values()];
   const used = new Set(templates.map((t) => t.file));
@@ -101,7 +117,9 @@ function writeEntry(cacheFile: string, project: Project, files: ConfFile[]): voi
     names: templates.map((t) => t.name),
     pipelines: [...project.pipelines.values()],
     ons: [...project.ons.values()],
+    model: '',
   };
+  entry.model = hashText(JSON.stringify([entry.pipelines, entry.ons]));
   try {
     mkdirSync(join(cacheFile, '..'), { recursive: true });
     // Write then rename: a reader never sees a half-written entry.

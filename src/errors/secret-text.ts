@@ -1,0 +1,43 @@
+import { makeMasker } from '../executor/mask.js';
+
+/**
+ * Secret param defaults seen while loading: a diagnostic prints its source line, and that line
+ * may be an unrelated param's `default:` of `type: secret`; every excerpt, message and hint is
+ * masked with these (in every form makeMasker knows) before it reaches the terminal.
+ */
+const values = new Set<string>();
+let mask: ((text: string) => string) | undefined;
+let maskWide: ((text: string) => string) | undefined;
+
+const SECRET_TYPES = new Set(['secret', 'password']);
+
+/** Notes the defaults of secret params in one raw template (or a root holding several). */
+export function noteSecretDefaults(raw: unknown, depth = 0): void {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return;
+  const params = (raw as Record<string, unknown>).params;
+  if (params && typeof params === 'object' && !Array.isArray(params)) {
+    for (const spec of Object.values(params as Record<string, unknown>)) {
+      if (!spec || typeof spec !== 'object' || Array.isArray(spec)) continue;
+      const { type, default: value } = spec as Record<string, unknown>;
+      if (typeof type === 'string' && SECRET_TYPES.has(type) && (typeof value === 'string' || typeof value === 'number') && String(value) !== '') {
+        values.add(String(value));
+        mask = maskWide = undefined;
+      }
+    }
+  }
+  // A file's root holds templates by name: look one level down too.
+  if (depth === 0) for (const v of Object.values(raw as Record<string, unknown>)) noteSecretDefaults(v, 1);
+}
+
+export function maskSecretText(text: string): string {
+  if (values.size === 0) return text;
+  mask ??= makeMasker([...values]);
+  return mask(text);
+}
+
+/** The same, with as many `*` as the form had: a source line keeps its columns for the caret. */
+export function maskSecretLine(text: string): string {
+  if (values.size === 0) return text;
+  maskWide ??= makeMasker([...values], true);
+  return maskWide(text);
+}

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, hasStackTrace, runWf, tmpProject } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+
+const conf = 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages: [{echo: "from the conf"}]\n';
+
+describe('a compiled-model cache entry of the wrong shape', { timeout: 60_000 }, () => {
+  it('is ignored and rebuilt: the run works and the entry is valid again', async () => {
+    const dir = tmpProject({ 'conf/p.yml': conf });
+    const first = await runWf(['run', 'p'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const cacheDir = join(dir, '.wf', 'cache');
+    const [name] = readdirSync(cacheDir).filter((n) => n.endsWith('.json'));
+    const file = join(cacheDir, name!);
+    const good = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const crafted = [
+      'null',
+      '[]',
+      JSON.stringify({ ...good, files: null }),
+      JSON.stringify({ ...good, names: 'p' }),
+      JSON.stringify({ ...good, pipelines: [{ kind: 'Pipeline' }] }),
+      // The right outline, a model edited by hand: its hash no longer matches.
+      JSON.stringify({ ...good, pipelines: (good.pipelines as Array<Record<string, unknown>>).map((p) => ({ ...p, jobs: 'not a list' })) }),
+    ];
+    for (const text of crafted) {
+      writeFileSync(file, text);
+      const r = await runWf(['run', 'p'], { cwd: dir });
+      expect(r.code, `${text.slice(0, 80)}\n${r.stderr}`).toBe(0);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(r.stdout + r.stderr).toContain('from the conf');
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(good);
+    }
+  });
+});
