@@ -1,6 +1,6 @@
 // Example hooks that do real work on local files: read a CSV, aggregate it, write JSON.
 // `wf hooks` lists them; a pipeline calls them with `uses: sales/aggregate-csv@v1`.
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineHook } from 'wf-runner';
 
@@ -65,11 +65,12 @@ export const combineJson = defineHook(
   {
     name: 'combine-json',
     tag: 'v1',
-    desc: 'Merge the per-table JSON totals in a folder into one report',
-    with: { dir: 'str', out: 'str' },
+    desc: "Merge this run's per-table JSON totals (<dir>/<table>.json for each table) into one report",
+    with: { dir: 'str', tables: 'array', out: 'str' },
   },
-  async (args: { dir: string; out: string }, ctx) => {
-    const files = (await readdir(args.dir)).filter((f) => f.endsWith('.json') && join(args.dir, f) !== args.out).sort();
+  async (args: { dir: string; tables: string[]; out: string }, ctx) => {
+    // Only the tables named by this run: the folder may hold files of earlier runs with other tables.
+    const files = args.tables.map((t) => `${t}.json`);
     const tables: Record<string, unknown> = {};
     let total = 0;
     for (const f of files) {

@@ -83,4 +83,20 @@ describe.concurrent('the shipped examples, run from the repository', () => {
     expect(report.total).toBeCloseTo(expectedTotal(['orders', 'refunds'], 20), 2);
     expect(report.total).not.toBeCloseTo(expectedTotal(['orders', 'refunds']), 2);
   });
+
+  it('sales-report combines only the tables of this run, even when the folder holds an earlier run with more', async () => {
+    const state = tmpDir();
+    const out = tmpDir();
+    expect((await runWf(['run', 'sales-report', '--state', state, '-p', `output-dir=${out}`], { cwd: REPO })).code).toBe(0);
+    const r = await runWf(['run', 'sales-report', '--state', state, '-p', `output-dir=${out}`, '-p', 'tables=orders'], { cwd: REPO });
+    expect(r.code, r.stderr).toBe(0);
+    const report = reportOf(out);
+    expect(report.tables).toEqual(['orders']);
+    expect(report.total).toBeCloseTo(expectedTotal(['orders']), 2);
+  });
+
+  it('sales-report writes its report under out/, not inside .wf/', () => {
+    const conf = readFileSync(join(REPO, 'conf', 'sales-report.yml'), 'utf8');
+    expect(conf).toMatch(/output-dir: \{type: str, default: out\/reports\}/);
+  });
 });
