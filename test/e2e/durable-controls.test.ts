@@ -3,32 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { assertBuilt, BIN, hasStackTrace, onlyRun, parseJson, readRuns, runWf, startWf, tmpProject, wfEnv } from '../helpers/index.js';
+import { alive, assertBuilt, BIN, hasStackTrace, onlyRun, parseJson, readRuns, runWf, startWf, tmpProject, waitFor, wfEnv } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
 vi.setConfig({ testTimeout: 30_000 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await sleep(25);
-  }
-  return check();
-}
 
 // Hooks that ignore their signal: one awaits forever, one blocks its thread.
 const HOOKS = `

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, readRuns, runWf, startWf, tmpProject } from '../helpers/index.js';
+import { alive, assertBuilt, readRuns, runWf, startWf, tmpProject } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
 
@@ -37,19 +37,6 @@ busy:
             sleep 20 & echo $! > pids/c.$RANDOM
             echo "x=c3" >> "$WF_OUTPUT"
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** `[job] ✓ name` lines: the stages wf showed as done. */
 function printedDone(stdout: string): Array<{ job: string; name: string }> {

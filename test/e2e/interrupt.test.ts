@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, onlyRun, startWf, tmpProject, type WfResult } from '../helpers/index.js';
+import { alive, assertBuilt, onlyRun, startWf, tmpProject, waitFor, type WfResult } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
 
@@ -26,29 +26,6 @@ long:
             echo $! > other.pid
             wait
 `;
-
-/** True while `pid` exists and is not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await sleep(25);
-  }
-  return check();
-}
 
 /** Sends SIGINT and checks exit code, speed, the grandchildren and the store. */
 async function interruptAndCheck(child: ChildProcess, done: Promise<WfResult>, grandchildren: number[], dir: string): Promise<void> {

@@ -4,19 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { KILL_GRACE_MS, ProcessHost } from '../../src/executor/process-host.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../helpers/processes.js';
 
 const bash = (script: string) => ({ cmd: 'bash', args: ['-c', script], env: { PATH: process.env.PATH ?? '' } });
 

@@ -3,3 +3,4 @@ export { runWf, startWf, wfEnv, parseJson, type WfResult, type RunWfOptions } fr
 export { tmpProject, tmpDir, type TmpProjectOptions } from './tmp-project.js';
 export { parseDiagnostics, lineCol, fileLineCol, hasStackTrace, type Diagnostic } from './diagnostics.js';
 export { readRuns, onlyRun, jobOf, stagesOf, type StoredRun } from './store.js';
+export { alive, waitFor } from './processes.js';
