@@ -47,7 +47,7 @@ async function follow(flags: LocationFlags & { json?: boolean }, id: string): Pr
   const { followRun } = await import('../../api/follow.js');
   const { lineLogRenderer } = await import('../render/line-log.js');
   const { withCancelSignals } = await import('./shared.js');
-  const { EXIT } = await import('./run.js');
+  const { EXIT } = await import('./run-output.js');
   const render = flags.json ? (e: unknown) => process.stdout.write(`${JSON.stringify(e)}\n`) : lineLogRenderer();
   // Ctrl-C stops following; the run itself goes on.
   const run = await withCancelSignals((signal) => followRun({ state: locations(flags).state, run: id, onEvent: render, signal }));

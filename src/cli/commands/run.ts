@@ -1,8 +1,6 @@
 import { parseParamPairs } from '../../api/params.js';
-import type { RunEvent } from '../../executor/run-events.js';
 import { reportError } from '../errors.js';
-import { lineLogRenderer } from '../render/line-log.js';
-import { liveTreeRenderer } from '../render/live-tree.js';
+import { finishRun, runRenderer } from './run-output.js';
 import { locations, printJson, readParamsFile, withCancelSignals, type LocationFlags } from './shared.js';
 
 interface RunFlags extends LocationFlags {
@@ -13,7 +11,6 @@ interface RunFlags extends LocationFlags {
   maxParallel?: number;
 }
 
-export const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
 
 export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
   try {
@@ -27,17 +24,8 @@ export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
       return 0;
     }
     const { runPipeline } = await import('../../api/run.js');
-    const render: ((e: RunEvent) => void) | undefined = flags.json ? undefined : process.stdout.isTTY && !process.env.CI ? liveTreeRenderer() : lineLogRenderer();
-    const outcome = await withCancelSignals((signal) => runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: render, signal }));
-    if (flags.json) {
-      const { runDetails } = await import('../../api/history.js');
-      printJson(runDetails(where.state, outcome.run.id));
-    }
-    if (outcome.run.status === 'paused') {
-      const { describePause } = await import('../render/pause.js');
-      process.stderr.write(describePause(outcome.run));
-    }
-    return EXIT[outcome.run.status] ?? 1;
+    const outcome = await withCancelSignals((signal) => runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: runRenderer(flags.json), signal }));
+    return await finishRun(outcome.run, where.state, flags.json);
   } catch (e) {
     return reportError(e, flags.json);
   }
