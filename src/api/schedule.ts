@@ -117,7 +117,7 @@ export async function backfill(o: BackfillOptions): Promise<Array<PlannedRelease
           const prepared = await prepareRun({ ...o, pipeline: r.pipeline, release: r.local, pool, clock: o.clock });
           const forced = done.has(`${r.schedule}\0${r.instant}`);
           // A forced re-run is claimed under its own key: the original release stays recorded.
-          const claim = { scheduleKey: forced ? `${r.schedule}#backfill@${new Date().toISOString()}` : r.schedule, instant: r.instant };
+          const claim = { scheduleKey: forced ? `${r.schedule}#backfill@${new Date((o.clock ?? systemClock).now()).toISOString()}` : r.schedule, instant: r.instant };
           const outcome = await startRun(prepared, { store, pool, clock: o.clock, trigger: 'backfill', claim });
           o.log?.(outcome.run.status === 'success' ? 'info' : 'warn', `${r.pipeline} ${r.local}: ${outcome.claimed ? `run ${outcome.run.id} ${outcome.run.status}` : 'already released meanwhile'}`);
           return { ...r, runId: outcome.claimed ? outcome.run.id : undefined, status: outcome.claimed ? outcome.run.status : 'already released' };

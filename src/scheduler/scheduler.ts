@@ -347,7 +347,10 @@ export class Scheduler {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.isFile()) files.push(`${p}:${statSync(p).mtimeMs}:${statSync(p).size}`);
+        else if (e.isFile()) {
+          const st = statSync(p);
+          files.push(`${p}:${st.mtimeMs}:${st.size}`);
+        }
       }
     };
     try {
