@@ -94,7 +94,7 @@ function dryStage(stage: Stage, path: string, ctx: ExprContext): DryStage {
       try {
         // As it will run: bash/sh read values from variables, python/node from JSON in the environment.
         const lang = stage.shell === 'python' || stage.shell === 'node' ? stage.shell : null;
-        const { script, env } = lang ? renderScript(stage.run, lang, ctx) : renderShell(stage.run, ctx);
+        const { script, env } = lang ? renderScript(stage.run, lang, ctx) : renderShell(stage.run, ctx, { guards: stage.guards });
         return { ...base, shell: stage.shell, script, env: { ...env, ...safe(() => renderEnv(stage.env, ctx), {}) } };
       } catch (e) {
         // Shown, not hidden: this stage would fail the same way when run.

@@ -2,6 +2,7 @@ import { WfError } from '../errors/index.js';
 import { parseDuration } from '../model/duration.js';
 import type { RetryPolicy, Stage, StageKind } from '../model/types.js';
 import { parseValueSpec, type ValueSpec } from '../model/value-types.js';
+import { hasTemplate, scriptGuards, type Guard } from '../template/index.js';
 import type { SourceFile, YamlPath } from './source.js';
 
 type Raw = Record<string, unknown>;
@@ -99,7 +100,11 @@ function compileStage(r: Raw, path: YamlPath, scope: StageScope): Stage | undefi
     case 'echo':
       return { ...base, kind, echo: kindKey === 'echo' ? r.echo : r.name, sleepMs: durationAt(r.sleep, [...path, 'sleep'], scope) };
     case 'run':
-      return { ...base, kind, run: String(r[kindKey]), shell: shellAt(r.shell, [...path, 'shell'], scope) };
+    {
+      const run = String(r[kindKey]);
+      const shell = shellAt(r.shell, [...path, 'shell'], scope);
+      return { ...base, kind, run, shell, ...runGuards(run, shell) };
+    }
     case 'uses':
     {
       const withArgs = (r.with as Raw | undefined) ?? {};
@@ -193,6 +198,20 @@ function shellAt(value: unknown, path: YamlPath, scope: { src: SourceFile; error
   if (SHELLS.includes(shell) || (shell.includes('{0}') && shell.trim().length > 3)) return shell;
   scope.errors.push(new WfError('E_TYPE', `shell: '${shell}' is not a shell wf knows`, { loc: scope.src.loc(path), hint: `use ${SHELLS.join(', ')}, or a command with {0} for the script file, e.g. "perl {0}"` }));
   return 'bash';
+}
+
+/**
+ * A bash/sh script's guards, found on its parsed text once here and kept in the compiled model
+ * (a warm run never parses it). A script the scanner refuses is reported by the expression checks.
+ */
+function runGuards(run: string, shell: string): { guards?: Array<Guard | null> } {
+  if ((shell !== 'bash' && shell !== 'sh') || !hasTemplate(run)) return {};
+  try {
+    return { guards: scriptGuards(run) };
+  } catch (e) {
+    if (e instanceof WfError) return {};
+    throw e;
+  }
 }
 
 /** Exponential backoff stops growing at one hour unless `max-delay` says otherwise. */

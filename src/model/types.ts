@@ -1,5 +1,6 @@
 import type { SourceLoc } from '../errors/index.js';
 import type { ValueSpec } from './value-types.js';
+import type { Guard } from '../template/shell-syntax.js';
 
 /**
  * The compiled model: validated, defaults applied, positions kept. Plain data only, so a job can
@@ -58,7 +59,13 @@ interface StageBase {
 
 export interface EchoStage extends StageBase { kind: 'echo'; echo: unknown; sleepMs: number | null }
 /** `shell:` bash (default), sh, python, node, or a command with `{0}` for the script file. */
-export interface RunStage extends StageBase { kind: 'run'; run: string; shell: string }
+export interface RunStage extends StageBase {
+  kind: 'run';
+  run: string;
+  shell: string;
+  /** bash/sh: what each expression's value must be where bash evaluates it (see scriptGuards). */
+  guards?: Array<Guard | null>;
+}
 export interface UsesStage extends StageBase {
   kind: 'uses';
   uses: string;

@@ -15,7 +15,7 @@ export { FILTER_NAMES } from './filters.js';
 export { FUNCTION_NAMES } from './functions.js';
 export { collectRefs, type ExprRef } from './refs.js';
 export { render, renderDeep, renderString } from './render.js';
-export { renderShell, type ShellOptions } from './shell.js';
+export { renderShell, scriptGuards, type Guard, type GuardKind, type ShellOptions } from './shell.js';
 export { renderScript, scriptPlaces, scriptStringError, type ScriptLang } from './script-lang.js';
 export { hasTemplate } from './split.js';
 export { STRFTIME_TOKENS } from './strftime.js';

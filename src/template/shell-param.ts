@@ -1,4 +1,4 @@
-import { evaluatedError, shellError } from './shell-error.js';
+import { shellError } from './shell-error.js';
 
 /** Where the scanner stands inside a `${…}` expansion. */
 export interface Param {
@@ -36,11 +36,9 @@ export function advanceParam(p: Param, c: string, next: string): void {
   // offset and word run to the closing `}`
 }
 
-/** Throws where a value inside `${…}` would be a variable name or arithmetic. */
+/** Throws where a value inside `${…}` would be the variable's name (`${!X}`, `${X:-…}` for a name). */
 export function checkParam(p: Param): void {
   if (p.phase === 'name') {
     throw shellError('an expression inside ${…} would stand for a variable name', 'write the name itself: ${name:-${{ … }}}');
   }
-  if (p.phase === 'subscript') throw evaluatedError('in an array subscript ${a[…]}');
-  if (p.phase === 'offset') throw evaluatedError('in a substring offset or length ${s:offset:length}');
 }

@@ -1,4 +1,3 @@
-import { CommandWords } from './shell-command.js';
 import { shellError } from './shell-error.js';
 import { checkPlace, referenceText, type Frame, type Kind } from './shell-frame.js';
 import { readHeredoc, type Heredoc } from './shell-heredoc.js';
@@ -10,12 +9,11 @@ const BOUNDARY = new Set(['', ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>'
  * Tracks the quoting context of a bash script as it is written, so that an expression can be
  * replaced by a variable reference that is right where it stands (see `reference`).
  * Handles '…', "…", $'…', backslashes, $( ), ` `, $(( )), ${…}, # comments and heredoc bodies,
- * and refuses the places where bash evaluates a value as arithmetic (see `checkPlace`);
- * it is a scanner, not a parser: exotic syntax (a `)` in a case pattern inside $( )) can fool it.
+ * and refuses the few places where no reference can be right (`checkPlace`). It only chooses the
+ * quoting; where bash evaluates a value as code is decided on the parsed script (shell-syntax.ts).
  */
 export class ShellScanner {
-  private readonly ints = new Set<string>();
-  private stack: Frame[] = [{ kind: 'top', depth: 0, words: new CommandWords(this.ints) }];
+  private stack: Frame[] = [{ kind: 'top', depth: 0 }];
   private pending: Heredoc[] = [];
   private escaped = false;
   private prev = '';
@@ -28,8 +26,7 @@ export class ShellScanner {
   }
 
   private push(kind: Kind, extra: Omit<Frame, 'kind' | 'depth'> = {}): void {
-    const words = kind === 'cmd' || kind === 'backtick' ? new CommandWords(this.ints) : undefined;
-    this.stack.push({ kind, depth: 0, words, ...extra });
+    this.stack.push({ kind, depth: 0, ...extra });
     this.lineClean = false; // a heredoc line that opens a nested context is not the delimiter line
   }
 
@@ -85,7 +82,6 @@ export class ShellScanner {
       case 'comment':
         if (c === '\n') {
           this.pop();
-          this.frame.words?.see(c); // the newline still ends the command the comment followed
           this.newline();
         }
         return i;
@@ -146,7 +142,6 @@ export class ShellScanner {
 
   private codeStep(text: string, i: number, c: string, next: string, prev: string): number {
     const frame = this.frame;
-    frame.words?.see(c);
     if (c === '\\') this.escaped = true;
     else if (c === "'") this.push('single');
     else if (c === '"') this.push('double');

@@ -5,9 +5,9 @@ import { assertBuilt, runWf, tmpProject } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
 
-// Every position the hand-written scanner used to miss, and the usual ones (positions it refuses at
-// load time, such as `b[${{ }}]=1`, are tested in test/template/shell-arith.test.ts). Each stage runs one
-// hostile value; every payload tries to create a canary file.
+// Every position the old hand-written scanner missed, and the usual ones (each evaluated position on its
+// own is in test/template/shell-arith.test.ts). Each stage runs one hostile value; every payload tries to
+// create a canary file.
 const POSITIONS = [
   'if((${{ matrix.p }} > 0)); then echo x; fi',
   'while((${{ matrix.p }} < 0)); do :; done',
@@ -74,5 +74,70 @@ describe('param values never run as code, in any script position', () => {
       created = [];
     }
     expect(created, 'a payload was executed').toEqual([]);
+  }, 120_000);
+});
+
+// Where bash evaluates text as code or takes it as a name. Each position runs with one hostile value from
+// `-p` and from the environment; the same pipeline with a plain integer or name must keep working.
+const EVAL_POSITIONS: Array<[string, 'int' | 'name']> = [
+  ['(( ${{ params.v }} > 0 )) && echo ok', 'int'],
+  ['if((${{ params.v }} > 0)); then echo ok; fi', 'int'],
+  ['echo $(( ${{ params.v }} + 1 ))', 'int'],
+  ['let "x = ${{ params.v }}"; echo ok', 'int'],
+  ['[[ ${{ params.v }} -eq 5 ]] && echo ok', 'int'],
+  ['a=(1 2 3 4 5 6); echo ${a[${{ params.v }}]}', 'int'],
+  ['a[${{ params.v }}]=1; echo ok', 'int'],
+  ['a[1<<2]=1\necho $(( ${{ params.v }} ))', 'int'],
+  ['declare -i n; n=${{ params.v }}; echo $n', 'int'],
+  ['declare -ai a; a=(${{ params.v }}); echo ok', 'int'],
+  ['s=abcdefgh; echo ${s:${{ params.v }}}', 'int'],
+  ['eval "echo ${{ params.v }}"', 'int'],
+  ['trap "echo ${{ params.v }}" EXIT', 'int'],
+  ['bash -c "echo ${{ params.v }}"', 'int'],
+  ['sh -c "echo ${{ params.v }}"', 'int'],
+  ['printf -v ${{ params.v }} x; echo ok', 'name'],
+  ['declare ${{ params.v }}=1; echo ok', 'name'],
+  ['f() { local ${{ params.v }}=1; }; f; echo ok', 'name'],
+  ['export ${{ params.v }}=1; echo ok', 'name'],
+  ['readonly ${{ params.v }}=1; echo ok', 'name'],
+  ['read ${{ params.v }} <<< x; echo ok', 'name'],
+  ['read -r "arr[${{ params.v }}]" <<< x; echo ok', 'int'],
+  ['unset ${{ params.v }}; echo ok', 'name'],
+  ['mapfile ${{ params.v }} < /dev/null; echo ok', 'name'],
+  ['[[ -v ${{ params.v }} ]] || echo ok', 'name'],
+];
+
+describe('positions bash evaluates, with values from -p and from the environment', () => {
+  const stages = EVAL_POSITIONS.map(([s], i) => `        - id: s${i}\n          run: ${JSON.stringify(s)}\n          continue-on-error: true`).join('\n');
+  const conf = { 'conf/p.yml': `p:\n  type: Pipeline\n  params:\n    v: str\n  jobs:\n    j:\n      stages:\n${stages}\n` };
+
+  it('hostile values fail the stage before it starts, naming the param: 0 executed', async () => {
+    const dir = tmpProject(conf);
+    const canary = join(dir, 'canary');
+    mkdirSync(canary);
+    const hostile = [`a[$(touch ${canary}/pwned)]`, `1$(touch ${canary}/pwned2)`, `x; touch ${canary}/pwned3`];
+    for (const v of hostile) {
+      const viaP = await runWf(['run', 'p', '-p', `v=${v}`], { cwd: dir, timeoutMs: 60_000 });
+      expect(viaP.code, viaP.stderr).toBe(0);
+      expect(viaP.stdout + viaP.stderr).toMatch(/params\.v|E_EXPR_EVAL/);
+      const viaEnv = await runWf(['run', 'p'], { cwd: dir, timeoutMs: 60_000, env: { WF_PARAM_V: v } });
+      expect(viaEnv.code, viaEnv.stderr).toBe(0);
+    }
+    expect(readdirSync(canary), 'a payload was executed').toEqual([]);
+  }, 120_000);
+
+  it('a plain integer or name still runs in every position', async () => {
+    const ints = EVAL_POSITIONS.map(([s], i) => [s, i] as const).filter((_, i) => EVAL_POSITIONS[i][1] === 'int');
+    const names = EVAL_POSITIONS.map(([s], i) => [s, i] as const).filter((_, i) => EVAL_POSITIONS[i][1] === 'name');
+    const dir = tmpProject(conf);
+    const asInt = await runWf(['run', 'p', '-p', 'v=5', '--json'], { cwd: dir, timeoutMs: 60_000 });
+    const asName = await runWf(['run', 'p', '-p', 'v=myvar', '--json'], { cwd: dir, timeoutMs: 60_000 });
+    const statusOf = (out: string, i: number): string => {
+      const run = JSON.parse(out);
+      const stage = run.jobs[0].stages.find((s: { stageId: string }) => s.stageId === `s${i}`);
+      return stage.status;
+    };
+    for (const [s, i] of ints) expect(statusOf(asInt.stdout, i), s).toBe('success');
+    for (const [s, i] of names) expect(statusOf(asName.stdout, i), s).toBe('success');
   }, 120_000);
 });

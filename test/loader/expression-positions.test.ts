@@ -121,7 +121,7 @@ describe("a job's if: runs before its matrix is expanded", () => {
 });
 
 describe('shell positions in run: scripts are checked at load time', () => {
-  it('an expression inside $(( )) or right after a backslash is E_EXPR at the script, with a hint', () => {
+  it('an expression right after a backslash or $, or in a quoted heredoc, is E_EXPR at the script, with a hint; $(( )) is guarded at run time instead', () => {
     const text = `${HEAD}  jobs:
     a:
       stages:
@@ -129,11 +129,15 @@ describe('shell positions in run: scripts are checked at load time', () => {
         - bash: echo \\\${{ params.n }}
         - run: |
             echo "\${{ params.n }}"
-            echo $(( \${{ params.n }} * 2 ))
+            echo "$\${{ params.n }}"
+        - run: |
+            cat <<'EOF'
+            \${{ params.n }}
+            EOF
 `;
     const { errors, at } = check(text);
-    expect(codesAt(errors)).toEqual([`E_EXPR@${at('echo $((')}`, `E_EXPR@${at('echo \\')}`, `E_EXPR@${at('|\n')}`]);
-    expect(errors[0]!.message).toContain('$(( ))');
+    expect(codesAt(errors)).toEqual([`E_EXPR@${at('echo \\')}`, `E_EXPR@${at('|\n')}`, `E_EXPR@${at('|\n', 2)}`]);
+    expect(errors[0]!.message).toContain('backslash');
     for (const e of errors) expect(e.hint).toMatch(/\S/);
   });
 
@@ -142,7 +146,7 @@ describe('shell positions in run: scripts are checked at load time', () => {
     a:
       stages:
         - run: echo \${{ params.n | fmt('%Y') }} \${{ fromJSON('{') }}
-        - run: echo \${{ params.n | fmt('%Y') }} $(( \${{ params.n }} ))
+        - run: echo \${{ params.n | fmt('%Y') }} \\\${{ params.n }}
 `;
     const { errors, at } = check(text);
     expect(codesAt(errors)).toEqual([`E_EXPR@${at('echo ${{ params.n', 2)}`]);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { renderShell } from '../../src/template/index.js';
+import { renderShell, scriptGuards } from '../../src/template/index.js';
 import { wfError } from './helpers.js';
 
 // Bash evaluates array subscripts in arithmetic contexts, so this value runs `touch` there.
@@ -62,20 +62,32 @@ const EVALUATED = [
   '(( n = ${{ params.v }} ))',
 ];
 
-describe('renderShell refuses values where bash evaluates them as code', () => {
+describe('renderShell guards values where bash evaluates them as code', () => {
   it.each(EVALUATED)('%s', (template) => {
     // The check can fail: the same place holding a plain variable reference does run the payload.
     const pasted = template.replaceAll('${{ params.v }}', '${V}');
     bash(pasted, { V: `a[$(>${marker})]` });
     expect(existsSync(marker)).toBe(true);
+    rmSync(marker);
 
+    // A hostile value: the stage fails before it starts, naming the expression, never the value.
     const error = wfError(() => renderShell(template, { params: { v: HOSTILE } }));
-    expect(error.code).toBe('E_EXPR');
-    expect(error.hint).toContain('[[ $v =~ ^[0-9]+$ ]]');
+    expect(error.code).toBe('E_EXPR_EVAL');
+    expect(error.message).toContain('${{ params.v }} is ');
+    expect(error.message).not.toContain('touch');
+    // A plain integer (or name, where bash takes a name) keeps working: a run-time guard, not a refusal.
+    const guard = scriptGuards(template)[0];
+    expect(guard).not.toBeNull();
+    expect(error.hint).toContain(guard!.kind === 'integer' ? '[[ $v =~ ^[0-9]+$ ]]' : 'fixed variable name');
+    const ok = guard!.kind === 'integer' ? '1' : 'n1';
+    const result = run(template, ok);
+    expect(result.stderr).not.toMatch(/syntax error|bad substitution/);
+    expect(existsSync(marker)).toBe(false);
   });
 
-  it('refuses let with the value in single quotes, and a value as a ${…} name', () => {
-    expect(wfError(() => renderShell("let 'n = ${{ params.v }}'", { params: { v: '1' } })).code).toBe('E_EXPR');
+  it('guards let with the value in single quotes; refuses a value as a ${…} name at load time', () => {
+    expect(wfError(() => renderShell("let 'n = ${{ params.v }}'", { params: { v: 'x y' } })).code).toBe('E_EXPR_EVAL');
+    expect(run("let 'n = ${{ params.v }} + 1'; echo $n", '41').stdout).toBe('42\n');
     expect(wfError(() => renderShell('echo ${!${{ params.v }}}', { params: { v: 'x' } })).code).toBe('E_EXPR');
   });
 

@@ -27,7 +27,7 @@ const EXT: Record<string, string> = { python: '.py', node: '.cjs' };
 export function scriptCommand(stage: RunStage, ctx: ExprContext, render: RenderOptions, privateDir = tmpdir()): ScriptCommand {
   const { shell } = stage;
   if (shell === 'bash' || shell === 'sh') {
-    const { script, env } = renderShell(stage.run, ctx, render);
+    const { script, env } = renderShell(stage.run, ctx, { ...render, guards: stage.guards });
     const args = shell === 'sh' ? ['-e', '-c', script] : ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script];
     return { cmd: shell, args, env, cleanup: () => {} };
   }
