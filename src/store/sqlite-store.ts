@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WfError } from '../errors/index.js';
@@ -46,9 +47,48 @@ export function openStore(stateDir: string, opts: OpenStoreOptions = {}): Store 
   const file = path.join(stateDir, STORE_FILE);
   const readonly = opts.readonly ?? false;
   if (readonly && !fs.existsSync(file)) return emptyStore(file);
+  try {
+    return openFile(file, file, readonly, opts);
+  } catch (error) {
+    // SQLite reads a WAL store only where it may create the -shm file beside it: in a read-only
+    // state folder, read a private copy instead, so history stays readable (wf runs, wf logs).
+    if (!readonly || !isReadOnlyFolder(error)) throw error;
+    return openSnapshot(file, opts);
+  }
+}
+
+function isReadOnlyFolder(error: unknown): boolean {
+  const code = WfError.is(error) && error.cause instanceof Database.SqliteError ? error.cause.code : '';
+  return code === 'SQLITE_READONLY_DIRECTORY' || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_READONLY';
+}
+
+function openSnapshot(file: string, opts: OpenStoreOptions): Store {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-store-'));
+  const remove = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const copy = path.join(dir, STORE_FILE);
+    guard('copy', file, () => {
+      fs.copyFileSync(file, copy);
+      if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+    });
+    const store = openFile(copy, file, true, opts);
+    const close = store.close.bind(store);
+    store.close = () => {
+      close();
+      remove();
+    };
+    return store;
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
+/** Opens `at` (the store itself, or a copy of it); messages name `file`, the store the user knows. */
+function openFile(at: string, file: string, readonly: boolean, opts: OpenStoreOptions): Store {
   const db = guard('open', file, () => {
-    if (!readonly) fs.mkdirSync(stateDir, { recursive: true });
-    return new Database(file, { readonly, fileMustExist: readonly });
+    if (!readonly) fs.mkdirSync(path.dirname(at), { recursive: true });
+    return new Database(at, { readonly, fileMustExist: readonly });
   });
   try {
     db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer too

@@ -6,7 +6,9 @@ function hintFor(code: string, file: string): string | undefined {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return `another wf process holds the write lock on ${file}; try again`;
   }
-  if (code.startsWith('SQLITE_READONLY')) return `${file} is read-only here (opened readonly, or no write permission)`;
+  if (code.startsWith('SQLITE_READONLY')) {
+    return `${file} or its folder is read-only here: wf runs and wf logs can still read it; to run, give --state a writable folder`;
+  }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return `${file} is damaged or not a wf store: move it aside and wf will start a new one`;
   }
