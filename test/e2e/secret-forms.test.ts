@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -41,11 +41,34 @@ leaky:
           continue-on-error: true
       outputs:
         all: \${{ toJSON(stages) }}
+    crash:
+      stages:
+        - uses: leak/talk@v1
+          with: {token: "\${{ params.s }}"}
+        - uses: leak/late-throw@v1
+          with: {token: "\${{ params.s }}"}
+          continue-on-error: true
+        - uses: leak/reject@v1
+          with: {token: "\${{ params.s }}"}
+          continue-on-error: true
 `;
 const HOOKS = `
 export const give = {
   name: 'give', tag: 'v1', with: { token: 'str' },
   run: async (args, ctx) => { ctx.log('hook sees ' + args.token); return { [args.token]: args.token, j: JSON.stringify(args.token) }; },
+};
+export const talk = {
+  name: 'talk', tag: 'v1', with: { token: 'str' },
+  run: async (args) => { console.log('console', args.token); console.error(JSON.stringify(args.token)); process.stdout.write(args.token + '\\n'); return {}; },
+};
+// A worker crash: an exception thrown outside the hook's promise, and a rejection nobody handles.
+export const lateThrow = {
+  name: 'late-throw', tag: 'v1', with: { token: 'str' },
+  run: (args) => new Promise(() => { setTimeout(() => { throw new Error('async boom ' + args.token); }, 1); }),
+};
+export const reject = {
+  name: 'reject', tag: 'v1', with: { token: 'str' },
+  run: async (args) => { Promise.reject(new Error('unhandled ' + args.token)); await new Promise((r) => setTimeout(r, 50)); return {}; },
 };
 `;
 
@@ -72,9 +95,12 @@ describe('secrets of every shape, through every channel', () => {
     it(`${shape}: 0 clear occurrences in stdout, stderr, --json, --dry-run, logs, runs --json, .wf/ and the temp folder`, async () => {
       const dir = tmpProject({ 'conf/p.yml': CONF, 'hooks/leak.mjs': HOOKS });
       const env = { WF_PARAM_S: secret };
+      writeFileSync(join(dir, 'params.json'), JSON.stringify({ s: secret }));
       const before = new Set(readdirSync(tmpdir()));
       const outputs = [
         await runWf(['run', 'leaky'], { cwd: dir, env }),
+        await runWf(['run', 'leaky', '-p', `s=${secret}`], { cwd: dir }),
+        await runWf(['run', 'leaky', '--params-file', 'params.json'], { cwd: dir }),
         await runWf(['run', 'leaky', '--json'], { cwd: dir, env }),
         await runWf(['run', 'leaky', '--dry-run'], { cwd: dir, env }),
         await runWf(['run', 'leaky', '--dry-run', '--json'], { cwd: dir, env }),
