@@ -83,6 +83,27 @@ export function listRunDetails(state: string, query: ListRunsQuery): RunDetails[
   return withStore(state, (store) => store.listRuns(query).map((run) => details(store, run)));
 }
 
+/**
+ * Checks a pipeline name given to `wf runs NAME` that has no runs: a pipeline of conf/ (or one that
+ * ran before) simply has none; any other name is an E_UNKNOWN_TEMPLATE with a did-you-mean.
+ */
+export async function assertKnownPipeline(where: { conf: string; state: string }, name: string): Promise<void> {
+  const stored = withStore(where.state, (store) => store.listRuns({ limit: 100_000 }).map((r) => r.pipeline));
+  let defined: string[] = [];
+  try {
+    const { inspectProject } = await import('../loader/load-project.js');
+    defined = [...inspectProject({ conf: where.conf }).project.pipelines.keys()];
+  } catch {
+    // no readable conf/: only the names in the store count
+  }
+  const names = [...new Set([...defined, ...stored])];
+  if (names.includes(name)) return;
+  const { didYouMean } = await import('../errors/index.js');
+  throw new WfError('E_UNKNOWN_TEMPLATE', `no pipeline named '${name}' in ${where.conf} or in the run history`, {
+    hint: didYouMean(name, names, 'a pipeline') ?? "see 'wf list' for the pipelines there are",
+  });
+}
+
 export interface RunLogs extends RunDetails {
   logs: LogRecord[];
 }

@@ -6,7 +6,8 @@ import type { JobRecord, NodeStatus, RunRecord } from '../store/types.js';
  * each is stored as an event (the basis of `wf logs --follow`) before anyone sees it.
  */
 export type RunEvent =
-  | { type: 'run-start'; run: RunRecord }
+  /** `jobs`: the pipeline's job ids in plan order (a matrix job starts one instance per cell). */
+  | { type: 'run-start'; run: RunRecord; jobs?: string[] }
   | { type: 'job-start'; key: string; jobId: string; matrix: Record<string, unknown> | null; ts: number; attempt?: number }
   | { type: 'job-end'; key: string; jobId: string; status: NodeStatus; error: SerializedWfError | null; reason?: string; ts: number; durationMs: number; attempt?: number }
   | { type: 'stage-start'; jobKey: string; path: string; name: string; kind: string; ts: number; attempt?: number }

@@ -148,7 +148,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
   };
   writer.onError = fail;
 
-  recorder.event({ type: 'run-start', run });
+  recorder.event({ type: 'run-start', run, jobs: [...jobs.keys()] });
   seedKept();
 
   function seedKept(): void {

@@ -119,3 +119,23 @@ describe('a run whose process died', () => {
     expect(readRuns(join(dir, '.wf'))[0]!.run.status).toBe('interrupted');
   });
 });
+
+describe('wf runs with a filter that matches nothing', () => {
+  it('says so for a status; an unknown pipeline is an error with did-you-mean; a known one without runs is not', async () => {
+    const dir = tmpProject({ 'conf/p.yml': CONF });
+    expect((await runWf(['run', 'history'], { cwd: dir })).code).toBe(0);
+    const none = await runWf(['runs', '--status', 'failed'], { cwd: dir });
+    expect(none.code).toBe(0);
+    expect(none.stdout.trim()).toBe('no failed runs');
+    const typo = await runWf(['runs', 'histroy'], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/E_UNKNOWN_TEMPLATE\s+no pipeline named 'histroy'/);
+    expect(typo.stderr).toMatch(/hint: did you mean 'history'\?/);
+    const typoJson = await runWf(['runs', 'histroy', '--json'], { cwd: dir });
+    expect(typoJson.code).toBe(2);
+    expect(parseJson<{ ok: boolean }>(typoJson).ok).toBe(false);
+    const known = await runWf(['runs', 'history', '--status', 'cancelled'], { cwd: dir });
+    expect(known.code).toBe(0);
+    expect(known.stdout.trim()).toBe('no cancelled runs of history');
+  });
+});

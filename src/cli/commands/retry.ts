@@ -1,7 +1,7 @@
 import { parseParamPairs } from '../../api/params.js';
 import { reportError } from '../errors.js';
 import { locations, readParamsFile, withCancelSignals, type LocationFlags } from './shared.js';
-import { finishRun, runRenderer } from './run-output.js';
+import { finishRun, runView } from './run-output.js';
 
 interface RetryFlags extends LocationFlags {
   from?: string;
@@ -17,8 +17,10 @@ export async function cmdRetry(flags: RetryFlags, id: string): Promise<number> {
     const where = locations(flags);
     const params = { cli: parseParamPairs(flags.param), file: flags.paramsFile ? await readParamsFile(flags.paramsFile) : undefined };
     const { retryRun } = await import('../../api/retry.js');
+    const view = runView(flags.json);
     const outcome = await withCancelSignals((signal) =>
-      retryRun({ ...where, run: id, from: flags.from, force: flags.force, params, maxParallel: flags.maxParallel, onEvent: runRenderer(flags.json), signal }),
+      retryRun({ ...where, run: id, from: flags.from, force: flags.force, params, maxParallel: flags.maxParallel, onEvent: view.onEvent, signal }),
+      view.say,
     );
     return await finishRun(outcome.run, where.state, flags.json);
   } catch (e) {

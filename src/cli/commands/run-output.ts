@@ -7,10 +7,16 @@ import { printJson } from './shared.js';
 /** Exit codes of a finished (or paused) run. */
 export const EXIT: Record<string, number> = { success: 0, failed: 1, cancelled: 130, interrupted: 130, paused: 3 };
 
+export interface RunView {
+  onEvent?: (e: RunEvent) => void;
+  /** Where a message during the run goes (Ctrl-C's "cancelling"); undefined: stderr. */
+  say?: (text: string) => void;
+}
+
 /** How `wf run`/`retry`/`resume` show a run as it goes: nothing with --json, a live tree on a terminal, lines otherwise. */
-export function runRenderer(json: boolean | undefined): ((e: RunEvent) => void) | undefined {
-  if (json) return undefined;
-  return process.stdout.isTTY && !process.env.CI ? liveTreeRenderer() : lineLogRenderer();
+export function runView(json: boolean | undefined): RunView {
+  if (json) return {};
+  return process.stdout.isTTY && !process.env.CI ? liveTreeRenderer() : { onEvent: lineLogRenderer() };
 }
 
 /** The end of a run command: the JSON document, what a paused run waits for, and the exit code. */

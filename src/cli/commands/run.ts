@@ -1,6 +1,6 @@
 import { parseParamPairs } from '../../api/params.js';
 import { reportError } from '../errors.js';
-import { finishRun, runRenderer } from './run-output.js';
+import { finishRun, runView } from './run-output.js';
 import { locations, printJson, readParamsFile, withCancelSignals, type LocationFlags } from './shared.js';
 
 interface RunFlags extends LocationFlags {
@@ -24,7 +24,8 @@ export async function cmdRun(flags: RunFlags, name: string): Promise<number> {
       return 0;
     }
     const { runPipeline } = await import('../../api/run.js');
-    const outcome = await withCancelSignals((signal) => runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: runRenderer(flags.json), signal }));
+    const view = runView(flags.json);
+    const outcome = await withCancelSignals((signal) => runPipeline({ ...where, pipeline: name, params, maxParallel: flags.maxParallel, onEvent: view.onEvent, signal }), view.say);
     return await finishRun(outcome.run, where.state, flags.json);
   } catch (e) {
     return reportError(e, flags.json);

@@ -6,14 +6,17 @@ import { ago, locations, printJson, table, type LocationFlags } from './shared.j
 
 export async function cmdRuns(flags: LocationFlags & { limit: number; status?: RunStatus; json?: boolean }, pipeline?: string): Promise<number> {
   try {
-    const { listRunDetails } = await import('../../api/history.js');
-    const runs = listRunDetails(locations(flags).state, { pipeline, status: flags.status, limit: flags.limit });
+    const { assertKnownPipeline, listRunDetails } = await import('../../api/history.js');
+    const where = locations(flags);
+    const runs = listRunDetails(where.state, { pipeline, status: flags.status, limit: flags.limit });
+    if (runs.length === 0 && pipeline) await assertKnownPipeline(where, pipeline);
     if (flags.json) {
       printJson(runs);
       return 0;
     }
     if (runs.length === 0) {
-      process.stdout.write("no runs yet: start one with 'wf run PIPELINE'\n");
+      const what = `${flags.status ? `${flags.status} ` : ''}runs${pipeline ? ` of ${pipeline}` : ''}`;
+      process.stdout.write(flags.status || pipeline ? `no ${what}\n` : "no runs yet: start one with 'wf run PIPELINE'\n");
       return 0;
     }
     const rows = [['RUN', 'PIPELINE', 'STATUS', 'STARTED', 'DURATION', 'JOBS'].map((h) => out.dim(h))];

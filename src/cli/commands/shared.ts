@@ -64,11 +64,13 @@ const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUI
  * Runs `fn` with an AbortSignal that the first of those signals aborts (the run is cancelled and
  * recorded); a second one exits at once (exit 130), still recording the run as cancelled.
  */
-export async function withCancelSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withCancelSignals<T>(fn: (signal: AbortSignal) => Promise<T>, say?: (text: string) => void): Promise<T> {
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      process.stderr.write(err.yellow(`\ncancelling (${sig}): stopping running stages (again to force)\n`));
+      const text = `cancelling (${sig}): stopping running stages (again to force)`;
+      if (say) say(text);
+      else process.stderr.write(err.yellow(`\n${text}\n`));
       controller.abort();
     } else process.exit(130);
   };

@@ -5,6 +5,8 @@ import { out, STATUS_ICON, statusColor } from '../style.js';
 /** One line per event: for pipes, CI logs and files. */
 export function lineLogRenderer(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): (e: RunEvent) => void {
   const tag = (job: string) => out.dim(`[${job}]`);
+  // The last stderr line of each running stage, shown again with its failure (jobs interleave).
+  const lastErr = new Map<string, string>();
   return (e) => {
     switch (e.type) {
       case 'run-start':
@@ -16,10 +18,15 @@ export function lineLogRenderer(write: (line: string) => void = (l) => process.s
       case 'stage-start':
         return write(`${tag(e.jobKey)} ${out.cyan('▶')} ${e.name}`);
       case 'log':
-        return write(`${tag(e.jobKey)}   ${e.stream === 'stderr' ? out.yellow(e.text) : e.text}`);
+        if (e.stream !== 'stderr') return write(`${tag(e.jobKey)}   ${e.text}`);
+        if (e.path !== null && e.text.trim()) lastErr.set(`${e.jobKey}\0${e.path}`, e.text);
+        return write(`${tag(e.jobKey)}   ${out.yellow(`stderr: ${e.text}`)}`);
       case 'stage-end': {
         const color = statusColor(out, e.status);
-        const why = e.error ? `: ${e.error.message}` : '';
+        const key = `${e.jobKey}\0${e.path}`;
+        const stderr = e.status === 'failed' ? lastErr.get(key) : undefined;
+        lastErr.delete(key);
+        const why = e.error ? `: ${e.error.message}${stderr ? out.yellow(` (stderr: ${clip(stderr)})`) : ''}` : '';
         const note = e.reused ? out.dim(' (kept from an earlier attempt)') : e.attempt && e.attempt > 1 ? out.dim(` (attempt ${e.attempt})`) : '';
         return write(`${tag(e.jobKey)} ${color(`${STATUS_ICON[e.status] ?? '?'} ${e.name}`)} ${out.dim(formatDuration(e.durationMs))}${note}${why}`);
       }
@@ -31,8 +38,14 @@ export function lineLogRenderer(write: (line: string) => void = (l) => process.s
       case 'run-end': {
         const ms = Date.parse(e.run.endedAt ?? '') - Date.parse(e.run.startedAt);
         const color = statusColor(out, e.run.status);
-        return write(`${color(`${STATUS_ICON[e.run.status] ?? '?'} run ${e.run.status}`)} ${e.run.id} in ${formatDuration(ms)}`);
+        // The same count as the JOBS column of `wf runs`.
+        const ok = e.jobs.filter((j) => j.status === 'success').length;
+        return write(`${color(`${STATUS_ICON[e.run.status] ?? '?'} run ${e.run.status}`)} ${e.run.id} in ${formatDuration(ms)}, ${ok}/${e.jobs.length} jobs ok`);
       }
     }
   };
+}
+
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
