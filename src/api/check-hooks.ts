@@ -1,6 +1,6 @@
-import { WfError } from '../errors/index.js';
+import { WfError, didYouMean } from '../errors/index.js';
 import type { Pipeline, UsesStage } from '../model/types.js';
-import { pipelineStages } from '../model/walk-stages.js';
+import { pipelineStages, walkStages } from '../model/walk-stages.js';
 import { describeHooks, parseUses, resolveModuleFile, validateWith, type HookDescriptions, type LoadedHook } from '../registry/index.js';
 
 export type HookInputs = HookDescriptions;
@@ -51,6 +51,31 @@ export async function checkHooks(
     for (const p of validateWith(hook, stage.with, { partial: true }).problems) {
       errors.push(new WfError('E_HOOK_WITH', `${stage.uses}: ${p.message}`, { loc: stage.withLocs[p.key] ?? stage.loc, hint: p.hint }));
     }
+  }
+  for (const pipeline of pipelines) errors.push(...checkOutputRefs(pipeline, inputs));
+  return errors;
+}
+
+/** `stages.<id>.outputs.<key>` where stage <id> uses a hook that declares its outputs without <key>. */
+function checkOutputRefs(pipeline: Pipeline, hooks: HookInputs): WfError[] {
+  const errors: WfError[] = [];
+  if (!pipeline.stageOutputRefs) return errors;
+  const byJob = new Map<string, Map<string, UsesStage>>();
+  for (const job of [...pipeline.jobs, ...(pipeline.onFailure ? [pipeline.onFailure] : [])]) {
+    const ids = new Map<string, UsesStage>();
+    for (const s of walkStages(job.stages)) if (s.kind === 'uses' && s.id) ids.set(s.id, s);
+    byJob.set(job.id, ids);
+  }
+  for (const ref of pipeline.stageOutputRefs) {
+    const stage = byJob.get(ref.job)?.get(ref.stage);
+    const found = stage && hooks[stage.uses];
+    if (!found || 'error' in found || !found.outputs) continue;
+    const declared = Object.keys(found.outputs);
+    if (declared.includes(ref.key)) continue;
+    errors.push(new WfError('E_EXPR_REF', `stage '${ref.stage}' (${stage.uses}) has no output '${ref.key}'`, {
+      loc: ref.loc,
+      hint: didYouMean(ref.key, declared, 'an output') ?? `its outputs: ${declared.join(', ') || 'none'}`,
+    }));
   }
   return errors;
 }

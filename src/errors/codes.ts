@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   E_UNKNOWN_HOOK: 'unknown hook',
   E_HOOK_WITH: 'bad with: for a hook',
   E_HOOK_MODULE: 'hook module failed to load',
+  E_HOOK_OUTPUT: 'hook outputs do not match their declaration',
   E_REGISTRY_ESCAPE: 'uses: outside the registry',
   E_PARAM_MISSING: 'missing param',
   E_PARAM_UNKNOWN: 'unknown param',

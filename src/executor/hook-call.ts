@@ -1,7 +1,9 @@
+import { relative, sep } from 'node:path';
 import { describeThrown, WfError, type SourceLoc } from '../errors/index.js';
 import { withHookConsole } from './hook-console.js';
 import { makeMasker, maskDeep, maskError } from './mask.js';
 import type { HookResult, HookTask } from './protocol.js';
+import type { LoadedHook } from '../registry/index.js';
 
 // Loaded on first use, once: a dynamic import per call would go through every loader hook (tsx's).
 let registry: Promise<typeof import('../registry/index.js')> | undefined;
@@ -26,15 +28,44 @@ export async function callHook(task: HookTask, signal: AbortSignal): Promise<Hoo
         secrets: task.secrets,
       }),
     );
-    if (result === undefined || result === null) return { outputs: {}, error: null, logs };
-    const data = plainData(result, task.uses, task.loc);
-    const outputs = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data };
+    const data = result === undefined || result === null ? {} : plainData(result, task.uses, task.loc);
+    let outputs = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data };
+    if (hook.outputs) outputs = declaredOutputs(hook, outputs, task, validateWith);
     return { outputs: maskDeep(outputs, mask), error: null, logs };
   } catch (e) {
     // A hook may throw anything (a string, Object.create(null), a Proxy): the stage fails with its text.
-    const error = e instanceof WfError ? e.at(task.loc) : new WfError('E_STAGE', describeThrown(e), { loc: task.loc });
+    const error = e instanceof WfError ? e.at(task.loc) : new WfError('E_STAGE', `${describeThrown(e)}${thrownAt(e, task.registry)}`, { loc: task.loc });
     return { outputs: null, error: maskError(error.toJSON(), mask), logs };
   }
+}
+
+/** A hook that declares `outputs:` returns exactly those keys, of those types (defaults filled in). */
+function declaredOutputs(hook: LoadedHook, outputs: Record<string, unknown>, task: HookTask, validateWith: typeof import('../registry/index.js').validateWith): Record<string, unknown> {
+  const { value, problems } = validateWith({ ...hook, inputs: hook.outputs ?? {} }, outputs);
+  const p = problems[0];
+  if (!p) return value;
+  const message = p.message.replace(/\binput\b/g, 'output').replace(/\btakes no outputs\b/, 'declares no outputs');
+  throw new WfError('E_HOOK_OUTPUT', `${task.uses} returned outputs that do not fit its outputs: declaration: ${message}`, {
+    loc: task.loc,
+    hint: `declared: ${Object.keys(hook.outputs ?? {}).join(', ') || 'none'}; return those keys, or change the declaration`,
+  });
+}
+
+const FRAME = /(?:file:\/\/)?(\/[^\s()?]+?\.[cm]?[jt]s)(?:\?[^\s():]*)?:(\d+):(\d+)/;
+
+/**
+ * Where in the registry an exception was thrown: the first stack frame in a hook file (tsx's source
+ * maps give the .ts line), as ` (at hooks/x.ts:5:9)`; '' when the stack shows none.
+ */
+function thrownAt(e: unknown, roots: readonly string[]): string {
+  const stack = e instanceof Error && typeof e.stack === 'string' ? e.stack : '';
+  for (const line of stack.split('\n').slice(1)) {
+    const m = FRAME.exec(line);
+    if (!m || !roots.some((r) => m[1]!.startsWith(r.endsWith(sep) ? r : r + sep))) continue;
+    const rel = relative(process.cwd(), m[1]!);
+    return ` (at ${rel.startsWith('..') ? m[1] : rel}:${m[2]}:${m[3]})`;
+  }
+  return '';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { WfError } from '../errors/index.js';
-import type { Pipeline, Stage } from '../model/types.js';
+import type { Pipeline, Stage, StageOutputRef } from '../model/types.js';
 import { walkStages as nestedStages } from '../model/walk-stages.js';
 import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
 import { splitTemplate } from '../template/split.js';
@@ -16,6 +16,7 @@ const BEFORE_JOB = new Set(['if', 'continue-on-error', 'strategy']);
 interface Ctx extends RefContext {
   src: SourceFile;
   errors: WfError[];
+  outputRefs: StageOutputRef[];
 }
 
 /**
@@ -26,7 +27,7 @@ interface Ctx extends RefContext {
  * inside a user map (`env`, `with`, `outputs`, trigger `params`, `matrix`, …) every value is checked.
  */
 export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile): WfError[] {
-  const ctx: Ctx = { pipeline, src, errors: [], allJobs: new Set(pipeline.jobs.map((j) => j.id)) };
+  const ctx: Ctx = { pipeline, src, errors: [], outputRefs: [], allJobs: new Set(pipeline.jobs.map((j) => j.id)) };
   const upstream = transitiveNeeds(pipeline);
   const top: RefScope = { job: null, visibleJobs: new Set(), stageIds: new Set(), matrix: false, beforeJob: null, inForeach: false, inParallel: false };
   walkValue(raw.env, [pipeline.name, 'env'], top, ctx);
@@ -40,6 +41,8 @@ export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile):
     const scope: RefScope = { ...top, job: 'on-failure', visibleJobs: ctx.allJobs, stageIds: stageIdsOf(pipeline.onFailure?.stages ?? []) };
     walkJob(onFailure, [pipeline.name, 'on-failure'], scope, ctx);
   }
+  // Kept for the check against hooks' declared outputs, which needs the hooks loaded (checkHooks).
+  if (ctx.outputRefs.length > 0) pipeline.stageOutputRefs = ctx.outputRefs;
   return ctx.errors;
 }
 
@@ -132,6 +135,9 @@ function checkString(text: string, path: YamlPath, scope: RefScope, ctx: Ctx): C
   for (const ref of collectRefs(t)) {
     const problem = checkRef(ref, scope, ctx);
     if (problem) ctx.errors.push(new WfError('E_EXPR_REF', problem.message, { loc, hint: problem.hint }));
+    else if (ref.context === 'stages' && scope.job && typeof ref.path[0] === 'string' && ref.path[1] === 'outputs' && typeof ref.path[2] === 'string') {
+      ctx.outputRefs.push({ job: scope.job, stage: ref.path[0], key: ref.path[2], loc });
+    }
   }
   return t;
 }

@@ -146,6 +146,15 @@ export interface Pipeline {
   env: Record<string, unknown>;
   jobs: Job[];
   onFailure: Job | null;
+  /** Each `stages.<id>.outputs.<key>` read in the pipeline (checked against hooks' declared outputs). */
+  stageOutputRefs?: StageOutputRef[];
+}
+
+export interface StageOutputRef {
+  job: string;
+  stage: string;
+  key: string;
+  loc: SourceLoc;
 }
 
 export interface OnTemplate {

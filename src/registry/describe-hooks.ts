@@ -2,14 +2,15 @@ import { WfError, type SerializedWfError } from '../errors/index.js';
 import { resolveHook } from './resolve-hook.js';
 import type { HookInputSpec } from './types.js';
 
-export type HookDescriptions = Record<string, { inputs: Record<string, HookInputSpec> } | { error: SerializedWfError }>;
+export type HookDescriptions = Record<string, { inputs: Record<string, HookInputSpec>; outputs?: Record<string, HookInputSpec> } | { error: SerializedWfError }>;
 
 /** Each `uses:` string's declared inputs, or why it cannot be loaded (for checks before a run). */
 export async function describeHooks(uses: readonly string[], roots: readonly string[]): Promise<HookDescriptions> {
   const out: HookDescriptions = {};
   for (const ref of uses) {
     try {
-      out[ref] = { inputs: (await resolveHook(ref, roots)).inputs };
+      const hook = await resolveHook(ref, roots);
+      out[ref] = hook.outputs ? { inputs: hook.inputs, outputs: hook.outputs } : { inputs: hook.inputs };
     } catch (e) {
       const err = e instanceof WfError ? e : new WfError('E_HOOK_MODULE', String((e as Error)?.message ?? e));
       out[ref] = { error: err.toJSON() };

@@ -1,18 +1,28 @@
-import { register } from 'node:module';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import Module, { register } from 'node:module';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
 
 type TsxNamespace = { import: (specifier: string, parentURL: string) => Promise<Record<string, unknown>> };
+type TsxRequire = { require: (id: string, fromFile: string) => Record<string, unknown> };
 
 // One tsx namespace per thread: a tsImport() per file would register one more loader hook each time
 // (and return a fresh module instance each call), slowing every later import in the thread.
 let tsx: Promise<TsxNamespace> | undefined;
+let tsxCjs: Promise<TsxRequire> | undefined;
 
 function tsxNamespace(): Promise<TsxNamespace> {
   tsx ??= import('tsx/esm/api').then(({ register }) => register({ namespace: 'wf-registry' }));
   return tsx;
 }
+
+function tsxRequire(): Promise<TsxRequire> {
+  tsxCjs ??= import('tsx/cjs/api').then(({ register }) => register({ namespace: 'wf-registry' }));
+  return tsxCjs;
+}
+
+/** Where `wf-runner` and `wf-runner/api` are in the running wf (the built package). */
+const SELF: Record<string, string> = { 'wf-runner': '../index.js', 'wf-runner/api': '../api/index.js' };
 
 let selfResolve = false;
 
@@ -20,16 +30,60 @@ let selfResolve = false;
 function registerSelfResolve(): void {
   if (selfResolve) return;
   selfResolve = true;
+  // tsx may run a .ts file as CommonJS (a folder without package.json): its imports are then require()s.
+  selfResolveRequire();
   const hooks = new URL('./self-resolve-hooks.js', import.meta.url);
   // Only from the built package (the sources run under a test runner have no .js beside them).
   if (existsSync(fileURLToPath(hooks))) register(hooks);
 }
 
-/** Imports a module file natively (.js, .mjs) or through tsx (.ts, .mts: no build step). */
+/** The same for CommonJS hooks: Node 20 has no resolve hook for require(), so wrap its resolver. */
+function selfResolveRequire(): void {
+  const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = M._resolveFilename;
+  M._resolveFilename = function (request: string, ...rest: unknown[]): string {
+    try {
+      return original.call(this, request, ...rest);
+    } catch (e) {
+      const target = SELF[request];
+      const file = target && fileURLToPath(new URL(target, import.meta.url));
+      if (file && existsSync(file) && (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return file;
+      throw e;
+    }
+  };
+}
+
+const packageTypes = new Map<string, string>();
+
+/** The `type` of the nearest package.json above `dir` ('commonjs' when it has none), or '' when there is no package.json. */
+function packageType(dir: string): string {
+  const known = packageTypes.get(dir);
+  if (known !== undefined) return known;
+  let type = '';
+  const manifest = join(dir, 'package.json');
+  if (existsSync(manifest)) {
+    try {
+      type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module' ? 'module' : 'commonjs';
+    } catch {
+      type = 'commonjs';
+    }
+  } else if (dirname(dir) !== dir) type = packageType(dirname(dir));
+  packageTypes.set(dir, type);
+  return type;
+}
+
+/**
+ * Imports a module file: `.mjs` natively, `.mts` through tsx, `.cjs`/`.cts` through tsx's require.
+ * A `.js`/`.ts` file goes by its package, as Node decides: outside a `"type": "module"` package (what
+ * `npm init` writes, or no package.json at all) it is CommonJS, loaded through tsx's require, which
+ * also takes ESM syntax and finds sibling `.ts` helpers imported as `./x` or `./x.js`.
+ */
 export async function importModuleFile(file: string): Promise<Record<string, unknown>> {
   registerSelfResolve();
   const url = pathToFileURL(file).href;
   const ext = extname(file);
+  const commonjs = ext === '.cjs' || ext === '.cts' || ((ext === '.js' || ext === '.ts') && packageType(dirname(file)) !== 'module');
+  if (commonjs) return (await tsxRequire()).require(file, import.meta.url);
   if (ext === '.ts' || ext === '.mts') return (await tsxNamespace()).import(url, import.meta.url);
   return (await import(url)) as Record<string, unknown>;
 }

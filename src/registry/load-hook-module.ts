@@ -73,20 +73,26 @@ function toLoadedHook(file: string, exportName: string, def: HookDefinition, pro
     problems.push(bad(file, `${label} has a bad tag ${JSON.stringify(tag)}`, "a tag is letters, digits, _ . + -, e.g. 'v1'"));
   }
   if (def.desc !== undefined && typeof def.desc !== 'string') problems.push(bad(file, `${label}: desc must be a string`));
-  const inputs: Record<string, HookInputSpec> = {};
-  const declared: unknown = def.with ?? {};
-  if (declared === null || typeof declared !== 'object' || Array.isArray(declared)) {
-    problems.push(bad(file, `${label}: with must map input names to types`, "e.g. with: { table: 'str' }"));
-  } else {
-    for (const [input, raw] of Object.entries(declared)) {
-      const spec = parseValueSpec(raw);
-      if ('error' in spec) problems.push(bad(file, `${label} input '${input}': ${spec.error}`, spec.hint));
-      else inputs[input] = spec;
-    }
-  }
+  const inputs = declarations(def.with ?? {}, 'with', 'input', (message, hint) => problems.push(bad(file, `${label}${message}`, hint)));
   const hook: LoadedHook = { name: def.name, tag: typeof tag === 'string' ? tag : null, inputs, file, exportName, run: def.run };
+  if (def.outputs !== undefined) hook.outputs = declarations(def.outputs, 'outputs', 'output', (message, hint) => problems.push(bad(file, `${label}${message}`, hint)));
   if (typeof def.desc === 'string') hook.desc = def.desc;
   return hook;
+}
+
+/** A `with:` or `outputs:` map of names to types, each parsed; problems go to `report`. */
+function declarations(declared: unknown, key: string, what: string, report: (message: string, hint?: string) => void): Record<string, HookInputSpec> {
+  const specs: Record<string, HookInputSpec> = {};
+  if (declared === null || typeof declared !== 'object' || Array.isArray(declared)) {
+    report(`: ${key} must map ${what} names to types`, `e.g. ${key}: { table: 'str' }`);
+    return specs;
+  }
+  for (const [name, raw] of Object.entries(declared)) {
+    const spec = parseValueSpec(raw);
+    if ('error' in spec) report(` ${what} '${name}': ${spec.error}`, spec.hint);
+    else specs[name] = spec;
+  }
+  return specs;
 }
 
 function isHookShaped(value: unknown): value is HookDefinition {

@@ -16,6 +16,8 @@ export interface HookDefinition<A = Record<string, unknown>, R = unknown> {
   name: string;
   tag?: string;
   with?: Record<string, unknown>;
+  /** Declared outputs (same forms as `with:`): the returned object must hold exactly these keys. */
+  outputs?: Record<string, unknown>;
   desc?: string;
   run: (args: A, ctx: HookContext) => R | Promise<R>;
 }
@@ -33,6 +35,8 @@ export interface LoadedHook {
   name: string;
   tag: string | null;
   inputs: Record<string, HookInputSpec>;
+  /** Declared outputs, when the hook declares them (then the returned keys are checked). */
+  outputs?: Record<string, HookInputSpec>;
   desc?: string;
   file: string;
   exportName: string;

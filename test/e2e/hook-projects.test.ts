@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runWf, tmpProject } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+
+const CONF = `
+p:
+  type: Pipeline
+  jobs:
+    j:
+      stages:
+        - id: ts
+          uses: load/load@v1
+          with: {n: 3}
+        - id: js
+          uses: esm/hi@v1
+        - id: typed
+          uses: typed/typed@v1
+          with: {n: 2}
+        - run: echo "got \${{ stages.ts.outputs.count }} \${{ stages.js.outputs.ok }} \${{ stages.typed.outputs.c }}"
+        - uses: boom/boom@v1
+`;
+
+const HOOKS = {
+  'hooks/csvutil.ts': 'export function rows(n: number): string[] {\n  return Array.from({ length: n }, (_, i) => `row${i}`);\n}\n',
+  'hooks/load.ts': "import { rows } from './csvutil';\nimport { rows as again } from './csvutil.js';\nexport const load = { name: 'load', tag: 'v1', with: { n: 'int' }, run: async (args: { n: number }) => ({ count: rows(args.n).length + again(1).length }) };\n",
+  'hooks/esm.js': "export const hi = { name: 'hi', tag: 'v1', run: async () => ({ ok: 'yes' }) };\n",
+  'hooks/typed.ts': "import { defineHook } from 'wf-runner';\nimport { rows } from './csvutil.js';\nexport const typed = defineHook({ name: 'typed', tag: 'v1', with: { n: 'int' } }, async (args) => ({ c: rows(args.n).length }));\n",
+  // Line 5 of the .ts source (the type on line 1 is gone from the JavaScript tsx runs).
+  'hooks/boom.ts': "type A = { n: number };\n\nexport const boom = { name: 'boom', tag: 'v1', run: async (_: A) => {\n  const x = 1;\n  throw new Error('exploded here ' + x);\n} };\n",
+};
+
+describe('hooks in any project', () => {
+  for (const type of ['commonjs', 'module', null, 'no package.json']) {
+    const manifest = type === 'no package.json' ? {} : { 'package.json': JSON.stringify({ name: 'mine', version: '1.0.0', ...(type ? { type } : {}) }) };
+    it(`${type === 'no package.json' ? type : `package.json ${type ? `"type": "${type}"` : 'without type'}`}: .ts hooks importing sibling .ts helpers, an ESM .js hook, wf-runner not installed; an exception names the .ts line`, async () => {
+      const dir = tmpProject({ ...manifest, 'conf/p.yml': CONF, ...HOOKS });
+      const r = await runWf(['run', 'p'], { cwd: dir });
+      expect(r.stdout, r.stderr).toContain('got 4 yes 2');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/✗ uses boom\/boom@v1 \S+: exploded here 1 \(at hooks\/boom\.ts:5:\d+\)/);
+    });
+  }
+});
+
+describe('hooks that declare outputs:', () => {
+  const DECL = "import { defineHook } from 'wf-runner';\n" +
+    "export const counts = defineHook({ name: 'counts', tag: 'v1', with: { n: 'int' }, outputs: { rows: 'int', path: { type: 'str', default: '' } } }, async (args) => ({ rows: args.n }));\n" +
+    "export const liar = defineHook({ name: 'liar', tag: 'v1', outputs: { rows: 'int' } }, async () => ({ rowz: 1 }));\n";
+  const conf = (read: string) =>
+    `d:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - id: c\n          uses: decl/counts@v1\n          with: {n: 4}\n        - run: echo "${read}"\n        - uses: decl/liar@v1\n`;
+
+  it('make stages.<id>.outputs.<key> checkable at load time, with did-you-mean', async () => {
+    const dir = tmpProject({ 'conf/d.yml': conf('${{ stages.c.outputs.row }}'), 'hooks/decl.ts': DECL });
+    for (const args of [['validate'], ['run', 'd']]) {
+      const r = await runWf(args, { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/conf\/d\.yml:9:\d+\s+E_EXPR_REF\s+stage 'c' \(decl\/counts@v1\) has no output 'row'/);
+      expect(r.stderr).toMatch(/hint: did you mean 'rows'\?/);
+    }
+  });
+
+  it('fill declared defaults, and fail the stage of a hook that returns other keys', async () => {
+    const dir = tmpProject({ 'conf/d.yml': conf('rows=${{ stages.c.outputs.rows }} path=[${{ stages.c.outputs.path }}]'), 'hooks/decl.ts': DECL });
+    const r = await runWf(['run', 'd'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('rows=4 path=[]');
+    expect(r.stdout).toMatch(/✗ uses decl\/liar@v1 \S+: decl\/liar@v1 returned outputs that do not fit its outputs: declaration: unknown output 'rowz'/);
+  });
+});
+
+describe('defineHook types args from with:', () => {
+  it('a hook using its args as declared type-checks; one misusing them does not (tsc)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { REPO } = await import('../helpers/index.js');
+    const good = "import { defineHook } from 'wf-runner';\nexport const h = defineHook(\n  { name: 'h', with: { table: 'str', limit: { type: 'int', default: 100 }, mode: { type: 'choice', options: ['full', 'delta'] }, since: { type: 'date', default: null } } },\n  async (args) => {\n    const t: string = args.table;\n    const n: number = args.limit;\n    const m: 'full' | 'delta' = args.mode;\n    const s: string | null = args.since;\n    return { rows: t.length + n + m.length + (s?.length ?? 0) };\n  },\n);\n";
+    const bad = "import { defineHook } from 'wf-runner';\nexport const h = defineHook({ name: 'h', with: { limit: 'int' } }, async (args) => {\n  const s: string = args.limit;\n  return { s, x: args.nope };\n});\n";
+    const dir = tmpProject({ 'good.ts': good, 'bad.ts': bad }, { linkPackage: true });
+    const tsc = (file: string) =>
+      spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', file], { cwd: dir, encoding: 'utf8' });
+    const ok = tsc('good.ts');
+    expect(ok.status, ok.stdout).toBe(0);
+    const ko = tsc('bad.ts');
+    expect(ko.status).not.toBe(0);
+    expect(ko.stdout).toMatch(/bad\.ts\(3,9\): error TS2322: Type 'number' is not assignable to type 'string'/);
+    expect(ko.stdout).toMatch(/bad\.ts\(4,23\): error TS2339: Property 'nope' does not exist/);
+  }, 60_000);
+});
