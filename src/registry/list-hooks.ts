@@ -12,6 +12,7 @@ export interface ListedHook {
   name: string;
   tag: string | null;
   inputs: Record<string, HookInputSpec>;
+  outputs?: Record<string, HookInputSpec>;
   file: string;
   desc?: string;
 }
@@ -46,6 +47,7 @@ async function listModule(module: string, found: string, roots: readonly string[
     return hooks
       .map((h): ListedHook => {
         const entry: ListedHook = { uses: usesOf(module, h), module, name: h.name, tag: h.tag, inputs: h.inputs, file };
+        if (h.outputs) entry.outputs = h.outputs;
         if (h.desc !== undefined) entry.desc = h.desc;
         return entry;
       })

@@ -1,3 +1,4 @@
+import type { HookInputSpec } from '../../registry/types.js';
 import { reportError } from '../errors.js';
 import { out } from '../style.js';
 import { locations, printJson, type LocationFlags } from './shared.js';
@@ -22,8 +23,9 @@ export async function cmdHooks(flags: LocationFlags & { json?: boolean }): Promi
         process.stdout.write(`${out.red('✗')} ${h.file}: ${h.error.code} ${h.error.message}\n`);
         continue;
       }
-      const inputs = Object.entries(h.inputs).map(([k, s]) => `${k}: ${s.type}${s.required ? '' : ` = ${JSON.stringify(s.default)}`}`).join(', ');
-      process.stdout.write(`${out.bold(h.uses)}${h.desc ? `  ${out.dim(h.desc)}` : ''}\n    with { ${inputs || ''} }\n`);
+      const fields = (specs: Record<string, HookInputSpec>) => Object.entries(specs).map(([k, s]) => `${k}: ${s.type}${s.required ? '' : ` = ${JSON.stringify(s.default)}`}`).join(', ');
+      const outputs = h.outputs ? `\n    outputs { ${fields(h.outputs)} }` : '';
+      process.stdout.write(`${out.bold(h.uses)}${h.desc ? `  ${out.dim(h.desc)}` : ''}\n    with { ${fields(h.inputs)} }${outputs}\n`);
     }
     return broken;
   } catch (e) {
