@@ -30,6 +30,7 @@ export function checkExpressions(pipeline: Pipeline, raw: Raw, src: SourceFile):
   const ctx: Ctx = { pipeline, src, errors: [], outputRefs: [], allJobs: new Set(pipeline.jobs.map((j) => j.id)) };
   const upstream = transitiveNeeds(pipeline);
   const top: RefScope = { job: null, visibleJobs: new Set(), stageIds: new Set(), matrix: false, beforeJob: null, inForeach: false, inParallel: false };
+  checkNames(raw.env, [pipeline.name, 'env'], ctx);
   walkValue(raw.env, [pipeline.name, 'env'], top, ctx);
   for (const job of pipeline.jobs) {
     const rawJob = (raw.jobs as Record<string, Raw>)[job.id]!;
@@ -51,6 +52,7 @@ function walkJob(job: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void {
   for (const [key, v] of Object.entries(job)) {
     const at = [...path, key];
     if (key === 'needs' || key === 'trigger-rule') continue;
+    if (key === 'outputs' || key === 'env') checkNames(v, at, ctx);
     const inner = BEFORE_JOB.has(key) ? { ...scope, beforeJob: key } : scope;
     if (key === 'stages') walkStages(v, at, scope, ctx);
     else if (key === 'if') checkCondition(v, at, inner, ctx);
@@ -86,6 +88,10 @@ function walkStage(stage: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void 
       case 'stages':
         walkStages(v, at, 'foreach' in stage ? { ...scope, inForeach: true } : scope, ctx);
         break;
+      case 'env':
+        checkNames(v, at, ctx);
+        walkValue(v, at, scope, ctx);
+        break;
       case 'parallel':
         for (const [branch, stages] of Object.entries((v as Raw | null) ?? {})) walkStages(stages, [...at, branch], { ...scope, inParallel: true }, ctx);
         break;
@@ -100,6 +106,22 @@ function walkStage(stage: Raw, path: YamlPath, scope: RefScope, ctx: Ctx): void 
       default:
         walkValue(v, at, scope, ctx);
     }
+  }
+}
+
+/**
+ * The keys of `outputs:` and `env:` are names, read by other expressions (`needs.a.outputs.rows`)
+ * and checked before running: an expression in one is refused rather than evaluated.
+ */
+function checkNames(map: unknown, path: YamlPath, ctx: Ctx): void {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) return;
+  for (const key of Object.keys(map)) {
+    if (!hasTemplate(key)) continue;
+    const what = path.at(-1) === 'outputs' ? 'an output name' : 'an environment variable name';
+    ctx.errors.push(new WfError('E_EXPR', `${what} cannot hold an expression: '${key}'`, {
+      loc: ctx.src.keyLoc([...path, key]),
+      hint: path.at(-1) === 'outputs' ? 'name outputs literally and put the expression in the value: rows: ${{ stages.count.outputs.rows }}' : 'name variables literally and put the expression in the value: TABLE: ${{ matrix.table }}',
+    }));
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConf as check, codesAt } from '../helpers/load-conf.js';
+import { checkConf as check, codesAt, inspectFiles } from '../helpers/load-conf.js';
 
 const pipeline = (body: string) => `p:\n  type: Pipeline\n  params: {name: {type: str, default: x}}\n  jobs:\n${body}`;
 
@@ -58,5 +58,19 @@ describe('expressions checked at load time', () => {
           stages: [{echo: "\${{ item }} \${{ index }}"}]
 `));
     expect(errors).toEqual([]);
+  });
+});
+
+describe('names that hold an expression', () => {
+  it('an output name or an env name with ${{ }} is refused at its key (it would be kept literally)', () => {
+    const { errors } = inspectFiles({
+      'conf/p.yml': 'p:\n  type: Pipeline\n  params: {m: str}\n  env:\n    "${{ params.m }}_X": 1\n  jobs:\n    a:\n      outputs:\n        "${{ params.m }}-key": x\n        ok: y\n      stages:\n        - run: echo\n          env: {"A_${{ params.m }}": 2, B: "${{ params.m }}"}\n',
+    });
+    expect(codesAt(errors)).toEqual(['E_EXPR@5:5', 'E_EXPR@9:9', 'E_EXPR@13:17']);
+    expect(errors.map((e) => e.message)).toEqual([
+      "an environment variable name cannot hold an expression: '${{ params.m }}_X'",
+      "an output name cannot hold an expression: '${{ params.m }}-key'",
+      "an environment variable name cannot hold an expression: 'A_${{ params.m }}'",
+    ]);
   });
 });
