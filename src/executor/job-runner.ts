@@ -174,8 +174,9 @@ async function runStageAttempts(step: StageStep): Promise<StageOutcome> {
     return o;
   }
   let run: boolean;
+  const notes: string[] = [];
   try {
-    run = shouldRun(stage, ctx, step.render, step.jobFailed);
+    run = shouldRun(stage, ctx, { ...step.render, notes }, step.jobFailed);
   } catch (e) {
     const o = failure(step, e);
     start(step.before + 1);
@@ -185,6 +186,7 @@ async function runStageAttempts(step: StageStep): Promise<StageOutcome> {
   if (!run) {
     const o: StageOutcome = { status: 'skipped', outputs: {}, error: null, tolerated: false };
     start(step.before + 1);
+    for (const text of notes) io.emit({ t: 'log', path, stream: 'log', text: `if: was false; ${text}`, ts: io.clock.now() });
     end(step.before + 1, o);
     return o;
   }

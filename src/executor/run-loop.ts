@@ -210,7 +210,8 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
     try {
       if (job.if !== null && job.if !== undefined) {
         const status = statuses.every((x) => x === 'success' || x === 'skipped') ? 'success' : 'failure';
-        if (!truthy(renderDeep(job.if, ctx, { status }))) return finishJob(state, 'skipped', null, 'if: was false');
+        const notes: string[] = [];
+        if (!truthy(renderDeep(job.if, ctx, { status, notes }))) return finishJob(state, 'skipped', null, ['if: was false', ...notes].join('; '));
       }
       state.tolerated = truthy(renderDeep(job.continueOnError, ctx));
       cells = jobCells(job, ctx, mask);

@@ -1,7 +1,7 @@
-import { WfError } from '../errors/index.js';
+import { didYouMean, WfError, type SourceLoc } from '../errors/index.js';
 import type { Pipeline, Stage, StageOutputRef } from '../model/types.js';
 import { walkStages as nestedStages } from '../model/walk-stages.js';
-import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate } from '../template/index.js';
+import { collectRefs, compileTemplate, hasTemplate, type CompiledTemplate, type ExprNode } from '../template/index.js';
 import { splitTemplate } from '../template/split.js';
 import { checkRef, type RefContext, type RefScope } from './check-refs.js';
 import { checkScriptPositions, checkShellScript } from './check-shell.js';
@@ -154,6 +154,7 @@ function checkString(text: string, path: YamlPath, scope: RefScope, ctx: Ctx): C
     ctx.errors.push(e.at(loc));
     return undefined;
   }
+  for (const part of t.parts) if (typeof part !== 'string') checkChoiceComparisons(part, loc, ctx);
   for (const ref of collectRefs(t)) {
     const problem = checkRef(ref, scope, ctx);
     if (problem) ctx.errors.push(new WfError('E_EXPR_REF', problem.message, { loc, hint: problem.hint }));
@@ -162,6 +163,57 @@ function checkString(text: string, path: YamlPath, scope: RefScope, ctx: Ctx): C
     }
   }
   return t;
+}
+
+/**
+ * `params.<choice> == 'text'` where the text is none of the choice's options can never be true; an
+ * option that differs only in case is the usual slip (wf compares text case-sensitively).
+ */
+function checkChoiceComparisons(node: ExprNode, loc: SourceLoc, ctx: Ctx): void {
+  const stack: ExprNode[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    switch (n.kind) {
+      case 'compare':
+        if (n.op === '==' || n.op === '!=') {
+          checkChoicePair(n.left, n.right, loc, ctx);
+          checkChoicePair(n.right, n.left, loc, ctx);
+        }
+        stack.push(n.left, n.right);
+        break;
+      case 'logical':
+        stack.push(n.left, n.right);
+        break;
+      case 'not':
+        stack.push(n.operand);
+        break;
+      case 'call':
+        stack.push(...n.args);
+        break;
+      case 'filter':
+        stack.push(n.input, ...n.args);
+        break;
+      case 'member':
+        stack.push(n.object, n.property);
+        break;
+    }
+  }
+}
+
+function checkChoicePair(param: ExprNode, text: ExprNode, loc: SourceLoc, ctx: Ctx): void {
+  if (param.kind !== 'member' || param.object.kind !== 'context' || param.object.name !== 'params') return;
+  if (param.property.kind !== 'literal' || typeof param.property.value !== 'string') return;
+  if (text.kind !== 'literal' || typeof text.value !== 'string') return;
+  const def = ctx.pipeline.params[param.property.value];
+  if (def?.type !== 'choice' || !def.options) return;
+  const options = def.options.map(String);
+  const value = text.value;
+  if (options.includes(value)) return;
+  const caseTwin = options.find((o) => o.toLowerCase() === value.toLowerCase());
+  ctx.errors.push(new WfError('E_EXPR_REF', `params.${def.name} is one of ${options.map((o) => `'${o}'`).join(', ')}, so it never equals '${value}'`, {
+    loc,
+    hint: caseTwin ? `wf compares text case-sensitively (GitHub Actions does not): write '${caseTwin}'` : (didYouMean(value, options, 'an option') ?? `compare with one of its options`),
+  }));
 }
 
 /** The ids of a compiled job's stages, nested ones included. */

@@ -17,9 +17,13 @@ export type LiteralValue = string | number | boolean | null;
 
 export type ExprNode =
   | { kind: 'literal'; value: LiteralValue }
-  | { kind: 'context'; name: ContextName }
-  /** `a.b` has a literal string property; `a[expr]` any expression. */
+  /** NaN, Infinity, -Infinity: kept as text, since the compiled-model cache is JSON. */
+  | { kind: 'number'; text: 'NaN' | 'Infinity' | '-Infinity' }
+  /** A wf context (`ContextName`), or any name given to `evaluateExpression`. */
+  | { kind: 'context'; name: string }
+  /** `a.b` has a literal string property; `a[expr]` any expression; `a.*` / `a[*]` every element. */
   | { kind: 'member'; object: ExprNode; property: ExprNode }
+  | { kind: 'star' }
   | { kind: 'not'; operand: ExprNode }
   | { kind: 'compare'; op: CompareOp; left: ExprNode; right: ExprNode }
   | { kind: 'logical'; op: LogicalOp; left: ExprNode; right: ExprNode }
@@ -50,4 +54,6 @@ export interface ExprContext {
 /** The job status seen by success() / failure() / cancelled(); default 'success'. */
 export interface RenderOptions {
   status?: 'success' | 'failure' | 'cancelled';
+  /** Collects why a result may surprise (a text comparison that differed only in case), for the stage log. */
+  notes?: string[];
 }

@@ -30,7 +30,8 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   join: {
     min: 1, max: 2,
     call: ([value, separator]) => {
-      const sep = separator === undefined ? ',' : str(separator);
+      // As GitHub: a separator that is not a scalar is ignored.
+      const sep = separator === undefined || (separator !== null && typeof separator === 'object') ? ',' : str(separator);
       return Array.isArray(value) ? value.map(str).join(sep) : str(value);
     },
   },
@@ -46,6 +47,20 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
         const at = /position (\d+)/.exec(String((cause as Error).message))?.[1];
         throw new WfError('E_EXPR_EVAL', `fromJSON: its argument (${str(text).length} characters) is not valid JSON${at ? ` (at position ${at})` : ''}`, { hint: 'pass a JSON document, e.g. fromJSON(\'{"a": 1}\')' });
       }
+    },
+  },
+  // case(cond1, value1, cond2, value2, …, default): the value of the first true condition (GitHub).
+  case: {
+    min: 3, max: Infinity,
+    call: (args) => {
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        const condition = args[i];
+        if (typeof condition !== 'boolean') {
+          throw new WfError('E_EXPR_EVAL', `case: condition ${i / 2 + 1} is ${condition === null ? 'null' : Array.isArray(condition) ? 'an array' : typeof condition}, not true or false`, { hint: "compare to get a boolean: case(params.env == 'prod', 'large', 'small')" });
+        }
+        if (condition) return args[i + 1];
+      }
+      return args[args.length - 1];
     },
   },
   success: { min: 0, max: 0, call: statusIs('success') },

@@ -13,9 +13,12 @@ export interface Token {
 
 // A hyphen belongs to a name when it joins two name characters with no space: `params.run-date`.
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*(?:-+[A-Za-z0-9_]+)*/y;
-const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '|'];
+// GitHub Actions' number forms (what JavaScript's Number() reads): 1, 1.5, .5, 1e3, 0x1F, 0o17, 0b101.
+const NUMBER = /(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Infinity)/y;
+const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '|', '*'];
 const ARITHMETIC = '+-*/%';
+/** GitHub's limit on the length of one expression; it also bounds how deep evaluation recurses. */
+export const MAX_EXPRESSION_LENGTH = 21_000;
 // Tokens after which a `-` would be a binary minus rather than the sign of a number.
 const OPERAND_END = new Set(['ident', 'number', 'string']);
 
@@ -26,8 +29,9 @@ const OPERAND_END = new Set(['ident', 'number', 'string']);
 export function tokenize(body: string, source: string, offset = 0): Token[] {
   const tokens: Token[] = [];
   const fail = (message: string, pos: number, hint?: string): never => {
-    throw new WfError('E_EXPR', `${message} at column ${offset + pos + 1} of ${source}`, { hint });
+    throw new WfError('E_EXPR', `${message} at column ${offset + pos + 1} of ${excerpt(source, offset + pos)}`, { hint });
   };
+  if (body.length > MAX_EXPRESSION_LENGTH) fail(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`, 0, 'split it, or compute the value in a stage and read its output');
   let i = 0;
   while (i < body.length) {
     const c = body[i]!;
@@ -41,19 +45,29 @@ export function tokenize(body: string, source: string, offset = 0): Token[] {
       i = readString(body, i, tokens, fail);
       continue;
     }
-    if (c === '-' && !afterOperand && /\d/.test(body[i + 1] ?? '')) {
-      i = readNumber(body, i + 1, -1, tokens, fail);
+    // A sign starts a number (GitHub: -1, +1, -.5, -Infinity) where no operand ends before it.
+    if ((c === '-' || c === '+') && !afterOperand && /^(?:\d|\.\d|Infinity)/.test(body.slice(i + 1, i + 9))) {
+      i = readNumber(body, i, i + 1, tokens, fail);
       continue;
     }
-    if (/\d/.test(c)) {
-      i = readNumber(body, i, 1, tokens, fail);
+    if (/\d/.test(c) || (c === '.' && !afterOperand && /\d/.test(body[i + 1] ?? ''))) {
+      i = readNumber(body, i, i, tokens, fail);
       continue;
     }
     IDENT.lastIndex = i;
     const ident = IDENT.exec(body);
     if (ident) {
-      tokens.push({ type: 'ident', text: ident[0], pos: i });
+      // NaN and Infinity are number literals, except as a property name (a.NaN).
+      if ((ident[0] === 'NaN' || ident[0] === 'Infinity') && prev?.text !== '.') {
+        tokens.push({ type: 'number', text: ident[0], value: Number(ident[0]), pos: i });
+      } else tokens.push({ type: 'ident', text: ident[0], pos: i });
       i += ident[0].length;
+      continue;
+    }
+    // `*` selects every element: a.*, a[*] (GitHub's object filter); anywhere else it is arithmetic.
+    if (c === '*' && (prev?.text === '.' || prev?.text === '[')) {
+      tokens.push({ type: 'punct', text: '*', pos: i });
+      i++;
       continue;
     }
     if (ARITHMETIC.includes(c)) {
@@ -94,14 +108,22 @@ function readString(body: string, start: number, tokens: Token[], fail: Fail): n
   }
 }
 
-function readNumber(body: string, at: number, sign: 1 | -1, tokens: Token[], fail: Fail): number {
-  const start = sign < 0 ? at - 1 : at;
+/** A number from `at`; `from` is where its sign (if any) stands. NaN or Infinity from data are fine; a typo is not. */
+function readNumber(body: string, from: number, at: number, tokens: Token[], fail: Fail): number {
   NUMBER.lastIndex = at;
   const match = NUMBER.exec(body)!;
   const end = at + match[0].length;
-  if (/[A-Za-z_.]/.test(body[end] ?? '')) fail(`bad number '${body.slice(start, end + 1)}'`, start);
-  const value = sign * Number(match[0]);
-  if (!Number.isFinite(value)) fail(`number out of range '${body.slice(start, end)}'`, start);
-  tokens.push({ type: 'number', text: body.slice(start, end), value, pos: start });
+  const text = body.slice(from, end);
+  // JavaScript's Number() decides, sign included, as in GitHub: -0x1F is not a number.
+  const value = Number(text);
+  if (/[A-Za-z0-9_.]/.test(body[end] ?? '') || Number.isNaN(value)) fail(`bad number '${body.slice(from, end + 1).trim()}'`, from);
+  tokens.push({ type: 'number', text, value, pos: from });
   return end;
+}
+
+/** The expression for a message: whole when short, else the part around `pos` (a message stays one readable line). */
+export function excerpt(source: string, pos: number): string {
+  if (source.length <= 120) return source;
+  const from = Math.max(0, pos - 50);
+  return `${from > 0 ? '…' : ''}${source.slice(from, pos + 50)}${pos + 50 < source.length ? '…' : ''}`;
 }

@@ -1,12 +1,13 @@
 import { didYouMean, WfError } from '../errors/index.js';
-import { CONTEXT_NAMES, type CompareOp, type ContextName, type ExprNode } from './ast.js';
+import { CONTEXT_NAMES, type CompareOp, type ExprNode } from './ast.js';
 import { FILTERS, FILTER_NAMES } from './filters.js';
 import { FUNCTIONS, FUNCTION_NAMES } from './functions.js';
-import type { Token } from './lexer.js';
+import { excerpt, type Token } from './lexer.js';
 import { badStrftimeToken, STRFTIME_TOKENS } from './strftime.js';
 
-// Deep enough for any real expression, shallow enough that recursion never overflows the stack.
-const MAX_DEPTH = 100;
+// GitHub Actions' limit, counted as it counts: each nested expression (parentheses, function
+// arguments, an index), each chain of || or &&, each !, and each link of a.b[c].d | f.
+export const MAX_DEPTH = 50;
 const FUNCTION_BY_LOWER = new Map(FUNCTION_NAMES.map((name) => [name.toLowerCase(), name]));
 
 /**
@@ -14,12 +15,18 @@ const FUNCTION_BY_LOWER = new Map(FUNCTION_NAMES.map((name) => [name.toLowerCase
  * `||`, `&&`, `== !=`, `< <= > >=`, `!`, then postfix `.name` `[expr]` `| filter(args)`.
  * A filter binds tighter than any operator (as in Jinja): `a | upper == 'X'` is `(a | upper) == 'X'`.
  */
-export function parse(tokens: Token[], source: string): ExprNode {
+export interface ParseOptions {
+  /** The context names an expression may read (case-insensitive, as in GitHub); default: wf's contexts. */
+  contexts?: readonly string[];
+}
+
+export function parse(tokens: Token[], source: string, opts: ParseOptions = {}): ExprNode {
   let i = 0;
   let depth = 0;
+  const open = opts.contexts ? new Map(opts.contexts.map((c) => [c.toLowerCase(), c])) : undefined;
   const peek = (): Token => tokens[i]!;
   const fail = (message: string, token: Token = peek(), hint?: string): never => {
-    throw new WfError('E_EXPR', `${message} at column ${token.pos + 1} of ${source}`, { hint });
+    throw new WfError('E_EXPR', `${message} at column ${token.pos + 1} of ${excerpt(source, token.pos)}`, { hint });
   };
   const describe = (t: Token): string =>
     t.type === 'eof' ? 'end of expression' : t.type === 'string' ? `string '${t.text}'` : `'${t.text}'`;
@@ -28,23 +35,30 @@ export function parse(tokens: Token[], source: string): ExprNode {
     if (!isPunct(text)) fail(`expected '${text}' ${what}, found ${describe(peek())}`);
     i++;
   };
+  const deeper = (): void => {
+    if (++depth > MAX_DEPTH) fail(`expression nested deeper than ${MAX_DEPTH} levels`, peek(), 'split it: compute a part in an earlier stage and read its output');
+  };
   const nest = <T>(fn: () => T): T => {
-    if (++depth > MAX_DEPTH) fail('expression nested too deeply');
+    deeper();
     const result = fn();
     depth--;
     return result;
   };
 
-  const binary = (ops: readonly string[], next: () => ExprNode, build: (op: string, l: ExprNode, r: ExprNode) => ExprNode) =>
+  /** `chain`: a run of these operators counts one level of depth (GitHub's || and &&). */
+  const binary = (ops: readonly string[], next: () => ExprNode, build: (op: string, l: ExprNode, r: ExprNode) => ExprNode, chain = false) =>
     (): ExprNode => {
       let left = next();
+      const start = depth;
       while (peek().type === 'punct' && ops.includes(peek().text)) {
         const op = tokens[i++]!;
+        if (chain && depth === start) deeper();
         if (peek().type === 'eof' || (peek().type === 'punct' && !['!', '('].includes(peek().text))) {
           fail(`missing operand after '${op.text}'`);
         }
         left = build(op.text, left, next());
       }
+      depth = start;
       return left;
     };
   const logical = (op: string, l: ExprNode, r: ExprNode): ExprNode => ({ kind: 'logical', op: op as '&&' | '||', left: l, right: r });
@@ -59,8 +73,8 @@ export function parse(tokens: Token[], source: string): ExprNode {
   };
   const relational = binary(['<', '<=', '>', '>='], unary, compare);
   const equality = binary(['==', '!='], relational, compare);
-  const and = binary(['&&'], equality, logical);
-  const or = binary(['||'], and, logical);
+  const and = binary(['&&'], equality, logical, true);
+  const or = binary(['||'], and, logical, true);
   const expression = (): ExprNode => nest(or);
 
   const args = (): ExprNode[] => {
@@ -106,10 +120,17 @@ export function parse(tokens: Token[], source: string): ExprNode {
 
   const postfix = (): ExprNode => {
     let node = primary();
+    const start = depth;
     for (;;) {
       if (isPunct('.')) {
+        deeper();
         i++;
         const name = peek();
+        if (name.type === 'punct' && name.text === '*') {
+          i++;
+          node = { kind: 'member', object: node, property: { kind: 'star' } };
+          continue;
+        }
         if (name.type !== 'ident') {
           fail(`expected a property name after '.', found ${describe(name)}`, name, name.type === 'number' ? `write [${name.text}] for an index` : undefined);
         }
@@ -117,13 +138,20 @@ export function parse(tokens: Token[], source: string): ExprNode {
         node = { kind: 'member', object: node, property: { kind: 'literal', value: name.text } };
       } else if (isPunct('[')) {
         i++;
-        const property = expression();
+        let property: ExprNode;
+        if (isPunct('*')) {
+          i++;
+          property = { kind: 'star' };
+        } else property = expression();
         expect(']', 'to close the index');
+        deeper();
         node = { kind: 'member', object: node, property };
       } else if (isPunct('|')) {
+        deeper();
         i++;
         node = filter(node);
       } else {
+        depth = start;
         return node;
       }
     }
@@ -133,7 +161,9 @@ export function parse(tokens: Token[], source: string): ExprNode {
     const t = peek();
     if (t.type === 'number') {
       i++;
-      return { kind: 'literal', value: t.value! };
+      const value = t.value!;
+      if (Number.isFinite(value)) return { kind: 'literal', value };
+      return { kind: 'number', text: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
     }
     if (t.type === 'string') {
       i++;
@@ -152,12 +182,17 @@ export function parse(tokens: Token[], source: string): ExprNode {
     if (t.text === 'true' || t.text === 'false') return { kind: 'literal', value: t.text === 'true' };
     if (t.text === 'null') return { kind: 'literal', value: null };
     if (isPunct('(')) return call(t);
+    if (open) {
+      const name = open.get(t.text.toLowerCase());
+      if (name === undefined) fail(`unknown context '${t.text}'`, t, didYouMean(t.text, [...open.values()], 'a context'));
+      return { kind: 'context', name: name! };
+    }
     if (!(CONTEXT_NAMES as readonly string[]).includes(t.text)) {
       const fn = FUNCTION_BY_LOWER.get(t.text.toLowerCase());
       const hint = fn ? `${fn} is a function: write ${fn}(…)` : didYouMean(t.text, CONTEXT_NAMES, 'a context');
       fail(`unknown context '${t.text}'`, t, hint);
     }
-    return { kind: 'context', name: (t.text === 'needs' ? 'jobs' : t.text) as ContextName };
+    return { kind: 'context', name: t.text === 'needs' ? 'jobs' : t.text };
   };
 
   const call = (t: Token): ExprNode => {
@@ -167,6 +202,9 @@ export function parse(tokens: Token[], source: string): ExprNode {
     const list = args();
     const spec = FUNCTIONS[name]!;
     checkArity('function', name, list.length, spec.min, spec.max, t);
+    if (name === 'case' && list.length % 2 === 0) {
+      fail(`function 'case' takes an odd number of arguments (pairs of condition and value, then the default), got ${list.length}`, t, "case(params.env == 'prod', 'large', 'small')");
+    }
     return { kind: 'call', name, args: list };
   };
 

@@ -8,26 +8,80 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** Arrays made by `*` (GitHub's filtered arrays): an access on one applies to each element. */
+const filtered = new WeakSet<unknown[]>();
+
+function filteredArray(items: unknown[]): unknown[] {
+  filtered.add(items);
+  return items;
+}
+
+/** Own, enumerable data values of a plain object or an array (never getters or the prototype). */
+function ownValues(target: unknown): unknown[] {
+  if (!Array.isArray(target) && !isPlainObject(target)) return [];
+  const out: unknown[] = [];
+  for (const key of Object.keys(target)) {
+    const desc = Object.getOwnPropertyDescriptor(target, key);
+    if (desc && 'value' in desc) out.push(desc.value === undefined ? null : desc.value);
+  }
+  return out;
+}
+
+/** One own data property, or undefined. */
+function own(target: object, name: string): unknown {
+  const desc = Object.getOwnPropertyDescriptor(target, name);
+  if (!desc || !desc.enumerable || !('value' in desc)) return undefined;
+  return desc.value === undefined ? null : desc.value;
+}
+
+/** The element of an array at `key`, which reads as a number as in GitHub (true → 1, ' 0x02 ' → 2; fractions round down). */
+function element(target: unknown[], key: unknown): unknown {
+  const n = toNumber(key);
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  const index = Math.floor(n);
+  return index < target.length ? own(target, String(index)) : undefined;
+}
+
+/** The value of an object at `key` (any scalar, as text): the exact key, else one that differs only in case (GitHub). */
+function property(target: Record<string, unknown>, key: unknown): unknown {
+  if (key !== null && typeof key === 'object') return undefined;
+  const name = toText(key);
+  const exact = own(target, name);
+  if (exact !== undefined) return exact;
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(target)) if (k.toLowerCase() === lower) return own(target, k);
+  return undefined;
+}
+
 /**
  * Reads `key` from data: only own, enumerable data properties of plain objects and arrays,
  * so `length`, `constructor`, `__proto__` and getters are never reachable. Missing → null.
+ * `STAR` (from `a.*`) gives every element; on an array made by `*`, an access applies to each
+ * element and keeps what it finds (`needs.*.result` → the result of each job).
  */
 export function getMember(target: unknown, key: unknown): unknown {
-  if (typeof key !== 'string' && typeof key !== 'number') return null;
-  let name: string;
-  if (Array.isArray(target)) {
-    const index = typeof key === 'number' ? key : /^(0|[1-9]\d*)$/.test(key) ? Number(key) : NaN;
-    if (!Number.isInteger(index) || index < 0 || index >= target.length) return null;
-    name = String(index);
-  } else if (isPlainObject(target)) {
-    name = String(key);
-  } else {
-    return null;
+  const star = key === STAR;
+  if (Array.isArray(target) && filtered.has(target)) {
+    const out: unknown[] = [];
+    for (const item of target) {
+      if (star) out.push(...ownValues(item));
+      else if (Array.isArray(item)) {
+        const v = element(item, key);
+        if (v !== undefined) out.push(v);
+      } else if (isPlainObject(item)) {
+        const v = property(item, key);
+        if (v !== undefined) out.push(v);
+      }
+    }
+    return filteredArray(out);
   }
-  const desc = Object.getOwnPropertyDescriptor(target, name);
-  if (!desc || !desc.enumerable || !('value' in desc)) return null;
-  return desc.value === undefined ? null : desc.value;
+  if (star) return filteredArray(ownValues(target));
+  const found = Array.isArray(target) ? element(target, key) : isPlainObject(target) ? property(target, key) : undefined;
+  return found === undefined ? null : found;
 }
+
+/** The key `a.*` and `a[*]` read with. */
+export const STAR: unique symbol = Symbol('*');
 
 /** Dates and luxon values read as their ISO text everywhere an expression sees them as scalars. */
 function dateText(value: unknown): string | undefined {
@@ -43,10 +97,18 @@ function dateText(value: unknown): string | undefined {
 export function toText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
+  if (typeof value === 'number') return numberText(value);
   if (typeof value !== 'object') return String(value);
   const date = dateText(value);
   if (date !== undefined) return date;
   return toJson(value, undefined);
+}
+
+/** A number as text, as GitHub writes it: at most 15 decimals, no trailing zeros (0.1 + 0.2 style noise gone). */
+export function numberText(n: number): string {
+  if (n === 0) return '0';
+  if (!Number.isFinite(n)) return String(n);
+  return String(Number(n.toFixed(15)));
 }
 
 /** JSON.stringify that never throws a raw error (cycles, BigInt) and never returns undefined. */

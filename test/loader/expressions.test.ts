@@ -74,3 +74,15 @@ describe('names that hold an expression', () => {
     ]);
   });
 });
+
+describe('comparisons that can never be true', () => {
+  it("params.<choice> == 'text' outside its options is located, pointing at case-sensitivity when only case differs", () => {
+    const { errors } = inspectFiles({
+      'conf/p.yml': "p:\n  type: Pipeline\n  params:\n    mode: {type: choice, options: [delta, full]}\n  jobs:\n    j:\n      stages:\n        - if: params.mode == 'Delta'\n          run: echo a\n        - if: ${{ 'fulll' != params.mode }}\n          run: echo b\n        - if: params.mode == 'full'\n          run: echo c\n",
+    });
+    expect(codesAt(errors)).toEqual(['E_EXPR_REF@8:15', 'E_EXPR_REF@10:15']);
+    expect(errors[0]!.message).toBe("params.mode is one of 'delta', 'full', so it never equals 'Delta'");
+    expect(errors[0]!.hint).toBe("wf compares text case-sensitively (GitHub Actions does not): write 'delta'");
+    expect(errors[1]!.hint).toBe("did you mean 'full'?");
+  });
+});

@@ -89,9 +89,15 @@ describe('compileTemplate: syntax errors are E_EXPR with a hint where one helps'
   });
 
   it('bounds nesting instead of overflowing the stack', () => {
-    expect(fails(`\${{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`).message).toContain('nested too deeply');
-    expect(fails(`\${{ ${'!'.repeat(5000)}true }}`).message).toContain('nested too deeply');
-    expect(compileTemplate(`\${{ ${'('.repeat(50)}1${')'.repeat(50)} }}`).whole).toBe(true);
+    expect(fails(`\${{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`).message).toContain('nested deeper than 50 levels');
+    expect(fails(`\${{ ${'!'.repeat(5000)}true }}`).message).toContain('nested deeper than 50 levels');
+    expect(compileTemplate(`\${{ ${'('.repeat(49)}1${')'.repeat(49)} }}`).whole).toBe(true);
+    // Every link of a chain counts (GitHub's rule), so 5,600 links are an error, not a stack overflow.
+    expect(fails(`\${{ params${'.a'.repeat(5600)} }}`).message).toContain('nested deeper than 50 levels');
+    expect(fails(`\${{ params.a${' | upper'.repeat(60)} }}`).message).toContain('nested deeper than 50 levels');
+    // A long chain of || is one level; the whole expression is bounded by its length instead.
+    expect(compileTemplate(`\${{ ${Array.from({ length: 1500 }, () => 'params.a').join(' || ')} }}`).whole).toBe(true);
+    expect(fails(`\${{ ${'1 || '.repeat(6000)}1 }}`).message).toContain('longer than 21000 characters');
   });
 
   it('compiles a condition written without delimiters', () => {
