@@ -44,7 +44,7 @@ export async function checkHooks(
     const found = inputs[stage.uses];
     if (!found) continue;
     if ('error' in found) {
-      errors.push(withLoc(WfError.fromJSON(found.error), stage));
+      for (const e of found.errors) errors.push(withLoc(WfError.fromJSON(e), stage));
       continue;
     }
     const hook = { name: stage.uses, inputs: found.inputs } as LoadedHook;

@@ -1,4 +1,4 @@
-import { WfError } from '../errors/index.js';
+import { diagnosticsOf, WfError } from '../errors/index.js';
 import { loadHookModule } from './load-hook-module.js';
 import { parseUses } from './parse-uses.js';
 import { usesOf } from './resolve-hook.js';
@@ -56,6 +56,7 @@ async function listModule(module: string, found: string, roots: readonly string[
     const wrapped = WfError.is(error)
       ? error
       : new WfError('E_HOOK_MODULE', `hook module ${file} could not be read: ${String(error)}`, { cause: error });
-    return [{ file, error: wrapped }];
+    // A module with several problems is listed once per problem, each with its own message.
+    return diagnosticsOf(wrapped).map((e) => ({ file, error: e }));
   }
 }

@@ -34,3 +34,20 @@ describe('mistakes caught before running', () => {
     expect(v.stderr).toMatch(/did you mean 'rows'\?/);
   });
 });
+
+describe('a hook module with two problems', () => {
+  it('lists each problem with its own message in wf validate, wf run and wf hooks (exit 2)', async () => {
+    const dir = tmpProject({
+      'hooks/two.ts': "export const a = { name: 'bad name!', run: async () => ({}) };\nexport const b = { name: 'b', tag: 'v 1', run: async () => ({}) };\n",
+      'conf/two.yml': 'two:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - uses: two/b@v1\n',
+    });
+    for (const args of [['validate'], ['run', 'two'], ['hooks']]) {
+      const r = await runWf(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      const text = r.stdout + r.stderr;
+      expect(text).toContain("hook 'bad name!' (export 'a') has a name uses: cannot spell");
+      expect(text).toContain('hook \'b\' (export \'b\') has a bad tag "v 1"');
+      expect(text).not.toContain('2 problems found');
+    }
+  });
+});

@@ -20,7 +20,8 @@ export async function cmdHooks(flags: LocationFlags & { json?: boolean }): Promi
     }
     for (const h of hooks) {
       if ('error' in h) {
-        process.stdout.write(`${out.red('✗')} ${h.file}: ${h.error.code} ${h.error.message}\n`);
+        const message = h.error.message.startsWith(`${h.file}: `) ? h.error.message.slice(h.file.length + 2) : h.error.message;
+        process.stdout.write(`${out.red('✗')} ${h.file}: ${h.error.code} ${message}\n`);
         continue;
       }
       const fields = (specs: Record<string, HookInputSpec>) => Object.entries(specs).map(([k, s]) => `${k}: ${s.type}${s.required ? '' : ` = ${JSON.stringify(s.default)}`}`).join(', ');
