@@ -30,7 +30,9 @@ describe('listHooks', () => {
     const entries = await listHooks([fixture('broken')]);
     expect(entries.filter((e) => !isBroken(e)).map((e) => (e as ListedHook).uses)).toEqual(['ok/fine@v1']);
     const broken = entries.filter(isBroken).map((e) => [e.file.slice(fixture('broken').length + 1), e.error.code]);
+    // bad-with.js has two problems (an unknown type, a choice without options): one entry each.
     expect(broken).toEqual([
+      ['bad-with.js', 'E_HOOK_MODULE'],
       ['bad-with.js', 'E_HOOK_MODULE'],
       ['missing-dep.mjs', 'E_HOOK_MODULE'],
       ['syntax.ts', 'E_HOOK_MODULE'],
