@@ -45,10 +45,11 @@ export const count = defineHook(
     name: 'count',
     tag: 'v1',
     desc: 'Count the letters of a text',
-    with: { text: 'str' },
+    with: { text: 'str' },           // args.text is typed string from this line
+    outputs: { letters: 'int' },     // stages.<id>.outputs.letters is checked by wf validate
   },
   async (args, ctx) => {
-    const letters = [...String(args.text)].filter((c) => /\\p{L}/u.test(c)).length;
+    const letters = [...args.text].filter((c) => /\\p{L}/u.test(c)).length;
     ctx.log(\`\${letters} letters\`);
     return { letters };
   },
