@@ -7,7 +7,10 @@ interface Sink {
   logs: HookResult['logs'];
   mask(text: string): string;
   bytes: number;
+  truncated?: boolean;
 }
+
+const NOTE = "[wf: this hook's output was truncated at 1 MB]";
 
 /** What one call may print before the rest is dropped (with a note): memory stays bounded. */
 const MAX_CAPTURE = 1024 * 1024;
@@ -26,9 +29,13 @@ export function installHookConsole(): void {
   const route = (stream: 'stdout' | 'stderr') => (text: string) => {
     const sink = current.getStore();
     if (!sink) return false;
-    if (sink.bytes >= MAX_CAPTURE) return true;
-    sink.bytes += text.length;
-    const kept = sink.bytes > MAX_CAPTURE ? `${text.slice(0, text.length - (sink.bytes - MAX_CAPTURE))}\n[wf: this hook's output was truncated at 1 MB]` : text;
+    if (sink.truncated) return true;
+    const room = MAX_CAPTURE - sink.bytes;
+    // The note is recorded at the first character dropped, wherever the cap falls.
+    const kept = text.length <= room ? text : room > 0 ? `${text.slice(0, room)}\n${NOTE}` : NOTE;
+    if (text.length > room) sink.truncated = true;
+    sink.bytes += Math.min(text.length, room);
+    if (kept === '') return true;
     for (const line of kept.replace(/\n$/, '').split('\n')) sink.logs.push({ stream, text: sink.mask(line), ts: Date.now() });
     return true;
   };

@@ -90,3 +90,22 @@ describe('deep nesting and alias bombs', () => {
     expect(Date.now() - start).toBeLessThan(10_000);
   }, 60_000);
 });
+
+describe("a hook's own output of hostile size", () => {
+  it('200 MB written to stdout is cut at 1 MB with a recorded note; the run and --json stay whole', async () => {
+    const dir = tmpProject({
+      'hooks/loud.mjs': "export const loud = { name: 'loud', run: async () => { const mb = 'x'.repeat(1024 * 1024 - 1) + '\\n'; for (let i = 0; i < 200; i++) process.stdout.write(mb); return { done: true }; } };\n",
+      'conf/p.yml': 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - {id: l, uses: loud/loud}\n        - run: echo "after ${{ stages.l.outputs.done }}"\n',
+    });
+    const started = Date.now();
+    const r = await runWf(['run', 'p', '--json'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const run = JSON.parse(r.stdout) as { jobs: Array<{ stages: Array<{ outputs: Record<string, unknown> }> }> };
+    expect(run.jobs[0]!.stages[1]!.outputs.stdout).toBe('after true');
+    const logs = JSON.parse((await runWf(['logs', 'last', '--json'], { cwd: dir })).stdout) as { logs: Array<{ text: string }> };
+    const text = logs.logs.map((l) => l.text).join('\n');
+    expect(text).toContain("[wf: this hook's output was truncated at 1 MB]");
+    expect(text.length).toBeLessThan(1.2 * 1024 * 1024);
+  }, 60_000);
+});
