@@ -56,6 +56,35 @@ const EVALUATED = [
   'a=(1 2); unset a[${{ params.v }}]',
   'a=([${{ params.v }}]=x)',
   's=abc; echo ${s:${{ params.v }}}',
+  // Found by an adversarial pass over the tree-sitter version: each ran the payload before.
+  'echo ${x:-$(( ${{ params.v }} ))}',
+  'x=1; echo "${x:+$(( ${{ params.v }} ))}"',
+  'cat <<EOF\n$(( ${{ params.v }} ))\nEOF',
+  '! (( ${{ params.v }} )) || true',
+  'bash <<< "${{ params.v }}"',
+  'timeout 5 bash -s <<< "${{ params.v }}"',
+  'exec bash <<EOF\n${{ params.v }}\nEOF',
+  'source /dev/stdin <<< "${{ params.v }}"',
+  'bash -o pipefail -c "${{ params.v }}"',
+  'bash --norc -c "${{ params.v }}"',
+  'bash -c -- "${{ params.v }}"',
+  '"bash" -c "${{ params.v }}"',
+  '"$BASH" -c "${{ params.v }}"',
+  'command -p eval "${{ params.v }}"',
+  '"eval" "${{ params.v }}"',
+  'time -p eval "${{ params.v }}"',
+  'builtin declare "a[${{ params.v }}]=1"',
+  'test -v "${{ params.v }}"',
+  'y=abc; x=y; echo "${!x:${{ params.v }}}"',
+  'declare -n r; r="${{ params.v }}"; echo "$r"',
+  'declare -n r; for r in "${{ params.v }}"; do echo "$r"; done',
+  'declare -i n; read n <<< "${{ params.v }}"',
+  'declare -i n; : ${n:=${{ params.v }}}',
+  'f=-i; declare $f n="${{ params.v }}"',
+  ': || declare -A m; m[${{ params.v }}]=1',
+  'f() { local -A m; }; m[${{ params.v }}]=1',
+  'a[$(echo ${{ params.v }})]=1',
+  'PS4="${{ params.v }}"; set -x; true',
   's=abc; echo "${s:1:${{ params.v }}}"',
   'echo $[ ${{ params.v }} + 1 ]',
   'echo $(( ${x:-${{ params.v }}} ))',
@@ -128,5 +157,46 @@ describe('renderShell still allows values where bash reads them as data', () => 
     expect(renderShell('echo ${x:-${{ params.v }}} "${x:-${{ params.v }}}"', { params: { v: 'a' } }).script).toBe(
       'echo ${x:-"${WF_E1}"} "${x:-${WF_E2}}"',
     );
+  });
+});
+
+describe('scriptGuards: code handed to another program, and the safe way to pass a value', () => {
+  const kind = (template: string) => scriptGuards(template)[0]?.kind ?? null;
+  it.each([
+    ['env -S "${{ params.v }}"', 'integer'],
+    ['flock /tmp/lock -c "${{ params.v }}"', 'integer'],
+    ['python3 -W ignore -c "${{ params.v }}"', 'integer'],
+    ['python3 -c"${{ params.v }}"', 'integer'],
+    ['node --eval "${{ params.v }}"', 'integer'],
+    ['"$SHELL" -c "${{ params.v }}"', 'integer'],
+    ['{ bash; } <<< "${{ params.v }}"', 'integer'],
+    ["env 'BASH_FUNC_f%%=${{ params.v }}' bash -c f", 'integer'],
+    ['BASH_ENV="${{ params.v }}" bash -c true', 'integer'],
+    ['sudo -u bob bash -c "${{ params.v }}"', 'integer'],
+    ['wait -p ${{ params.v }}', 'name'],
+    ['compgen -W "${{ params.v }}" x', 'integer'],
+  ])('%s → %s', (template, expected) => {
+    expect(kind(template)).toBe(expected);
+  });
+
+  it.each([
+    ["bash -c 'echo \"$1\"' _ \"${{ params.v }}\""],
+    ['python3 script.py "${{ params.v }}"'],
+    ['bash -o pipefail script.sh "${{ params.v }}"'],
+    ['declare -A m; m[${{ params.v }}]=1'],
+    ['f() { local -A m; m[${{ params.v }}]=1; }; f'],
+    ['cat <<EOF\n${{ params.v }}\nEOF'],
+    ['echo "${{ params.v }}" # (( a comment ))'],
+    ['grep -e "${{ params.v }}" file'],
+  ])('%s stays data', (template) => {
+    expect(kind(template)).toBeNull();
+  });
+});
+
+describe('scriptGuards: double parentheses that are not arithmetic', () => {
+  it('an SQL heredoc with (( … )) around a value stays data; $(( … )) in a heredoc does not', () => {
+    expect(scriptGuards("psql <<EOF\nSELECT * FROM t WHERE ((name = '${{ params.v }}'))\nEOF")[0]).toBeNull();
+    expect(scriptGuards('cat <<EOF\n$(( ${{ params.v }} ))\nEOF')[0]?.kind).toBe('integer');
+    expect(scriptGuards('if ! (( ${{ params.v }} )); then :; fi')[0]?.kind).toBe('integer');
   });
 });
