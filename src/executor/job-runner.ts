@@ -53,10 +53,10 @@ const PROCESS_ENV = { ...(process.env as Record<string, string>) };
  */
 export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
   const { job } = task;
-  const jobTimeout = new AbortController();
-  const cancelJobTimer = job.timeoutMs !== null ? io.clock.setTimer(() => jobTimeout.abort(new Timeout('job', job.timeoutMs!)), job.timeoutMs) : () => {};
-  // Signals are combined only where a timeout exists: a 10,000-stage run makes no spare ones.
-  const signal = job.timeoutMs !== null ? AbortSignal.any([io.signal, jobTimeout.signal]) : io.signal;
+  // Controllers, timers and combined signals only where a timeout exists: a 10,000-stage run makes no spare ones.
+  const jobTimeout = job.timeoutMs !== null ? new AbortController() : null;
+  const cancelJobTimer = jobTimeout ? io.clock.setTimer(() => jobTimeout.abort(new Timeout('job', job.timeoutMs!)), job.timeoutMs!) : () => {};
+  const signal = jobTimeout ? AbortSignal.any([io.signal, jobTimeout.signal]) : io.signal;
   const stages: NonNullable<ExprContext['stages']> = {};
   const ctx: ExprContext = {
     params: task.params,
@@ -80,7 +80,7 @@ export async function runJob(task: JobTask, io: JobIO): Promise<JobResult> {
 
     const { failed, error, pause } = await runStages(job.stages, { task, ctx, baseEnv, io, signal, prefix: '', reuse: true });
     if (pause) return { status: 'paused', outputs: {}, error: null, pause };
-    if (jobTimeout.signal.aborted) return { status: 'failed', outputs: {}, error: maskErr(new WfError('E_TIMEOUT', (jobTimeout.signal.reason as Timeout).message, { loc: job.loc })) };
+    if (jobTimeout?.signal.aborted) return { status: 'failed', outputs: {}, error: maskErr(new WfError('E_TIMEOUT', (jobTimeout.signal.reason as Timeout).message, { loc: job.loc })) };
     if (io.signal.aborted) return { status: 'cancelled', outputs: {}, error };
     if (failed) return { status: 'failed', outputs: {}, error };
     const outputs = maskDeep(renderDeep(job.outputs, ctx, { status: 'success' }) as Record<string, unknown>, io.mask);
@@ -206,9 +206,9 @@ async function runStageAttempts(step: StageStep): Promise<StageOutcome> {
 
 async function runStageOnce(step: StageStep, attempt: number): Promise<StageOutcome> {
   const { stage, path, io, task } = step;
-  const timeout = new AbortController();
-  const cancelTimer = stage.timeoutMs !== null ? io.clock.setTimer(() => timeout.abort(new Timeout('stage', stage.timeoutMs!)), stage.timeoutMs) : () => {};
-  const signal = stage.timeoutMs !== null ? AbortSignal.any([step.signal, timeout.signal]) : step.signal;
+  const timeout = stage.timeoutMs !== null ? new AbortController() : null;
+  const cancelTimer = timeout ? io.clock.setTimer(() => timeout.abort(new Timeout('stage', stage.timeoutMs!)), stage.timeoutMs!) : () => {};
+  const signal = timeout ? AbortSignal.any([step.signal, timeout.signal]) : step.signal;
   const owner = { jobKey: task.jobKey, stagePath: path };
   const run: StageRun = {
     task,
@@ -240,13 +240,13 @@ async function runStageOnce(step: StageStep, attempt: number): Promise<StageOutc
   };
   try {
     const outputs = await STAGE_RUNNERS[stage.kind](run);
-    if (timeout.signal.aborted) return timedOut(step, timeout.signal.reason as Timeout, outputs);
+    if (timeout?.signal.aborted) return timedOut(step, timeout.signal.reason as Timeout, outputs);
     return { status: 'success', outputs: maskDeep(outputs, io.mask), error: null, tolerated: false };
   } catch (e) {
     if (e instanceof PauseRequest) {
       return { status: 'paused', outputs: {}, error: null, tolerated: false, pause: { jobKey: task.jobKey, path, stageId: stage.id, prompt: io.mask(e.prompt), schema: e.schema } };
     }
-    if (timeout.signal.aborted) return timedOut(step, timeout.signal.reason as Timeout, e instanceof StageFailure ? e.outputs : {});
+    if (timeout?.signal.aborted) return timedOut(step, timeout.signal.reason as Timeout, e instanceof StageFailure ? e.outputs : {});
     const jobTimedOut = step.signal.aborted && step.signal.reason instanceof Timeout;
     if (jobTimedOut) return timedOut(step, step.signal.reason as Timeout, e instanceof StageFailure ? e.outputs : {});
     if ((e instanceof StageFailure && e.cancelled) || step.signal.aborted) {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
@@ -9,6 +8,7 @@ import { scriptCommand } from './script-command.js';
 import { runTempDir } from '../run-files.js';
 
 const STDOUT_TAIL = 8 * 1024;
+let outputFiles = 0;
 /** A log line longer than this is split (a process printing megabytes without a newline). */
 const MAX_LINE = 64 * 1024;
 
@@ -19,7 +19,8 @@ export const runShell: StageRunner = async (run) => {
   if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), {}, true);
   const command = scriptCommand(stage, ctx, render, runTempDir(task.runId));
   const exprEnv = command.env;
-  const outputFile = join(runTempDir(task.runId), `output-${randomBytes(6).toString('hex')}`);
+  // The run's folder is private (0700) and this process's own: a counter names files uniquely.
+  const outputFile = join(runTempDir(task.runId), `output-${process.pid}-${++outputFiles}`);
   writeFileSync(outputFile, '', { mode: 0o600 });
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
   const withNul = Object.keys(env).find((k) => env[k]!.includes('\0'));
