@@ -1,7 +1,7 @@
 import { WfError, didYouMean } from '../errors/index.js';
 import type { Pipeline, UsesStage } from '../model/types.js';
 import { pipelineStages, walkStages } from '../model/walk-stages.js';
-import { describeHooks, parseUses, resolveModuleFile, validateWith, type HookDescriptions, type LoadedHook } from '../registry/index.js';
+import type { HookDescriptions, LoadedHook } from '../registry/index.js';
 
 export type HookInputs = HookDescriptions;
 
@@ -22,6 +22,9 @@ export async function checkHooks(
 ): Promise<WfError[]> {
   const errors: WfError[] = [];
   const stages = pipelines.flatMap(usesStages);
+  if (stages.length === 0) return errors;
+  // Loaded only when there is a uses: stage: a run of shell stages never reads the registry code.
+  const { parseUses, resolveModuleFile, validateWith } = await import('../registry/index.js');
   const resolvable: UsesStage[] = [];
   const problems = new Map<string, WfError | null>(); // per distinct uses: a pipeline may repeat one thousands of times
   for (const stage of stages) {
@@ -87,6 +90,7 @@ function withLoc(e: WfError, stage: UsesStage): WfError {
 }
 
 /** Imports hook modules in this thread to read their declared inputs (validate, dry run). */
-export function loadInputsInProcess(uses: string[], registry: string[]): Promise<HookInputs> {
+export async function loadInputsInProcess(uses: string[], registry: string[]): Promise<HookInputs> {
+  const { describeHooks } = await import('../registry/index.js');
   return describeHooks(uses, registry);
 }

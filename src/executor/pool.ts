@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { MessagePort } from 'node:worker_threads';
 import type { HookResult, InspectResult, WorkerTask } from './protocol.js';
 
@@ -19,21 +19,25 @@ export function defaultThreads(): number {
  * none), except `minThreads`, which `wf run` uses to boot one while conf/ loads when hooks are used.
  */
 export function createPool(maxThreads = defaultThreads(), minThreads = 0): WorkerPool {
-  let pool: Piscina | undefined;
+  // piscina itself is imported on first use: a run of shell stages loads none of it.
+  let pool: Promise<Piscina> | undefined;
   const get = () =>
-    (pool ??= new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
-      maxThreads,
-      minThreads: Math.min(minThreads, maxThreads),
-      idleTimeout: 30_000,
-      concurrentTasksPerWorker: 1,
-    }));
-  if (minThreads > 0) get();
+    (pool ??= import('piscina').then(
+      ({ Piscina }) =>
+        new Piscina({
+          filename: new URL('./worker.js', import.meta.url).href,
+          maxThreads,
+          minThreads: Math.min(minThreads, maxThreads),
+          idleTimeout: 30_000,
+          concurrentTasksPerWorker: 1,
+        }),
+    ));
+  if (minThreads > 0) void get();
   return {
     maxThreads,
-    run: (task, signal, transferList) => get().run(task, { signal, transferList: transferList as never }) as Promise<InspectResult | HookResult | null>,
+    run: async (task, signal, transferList) => (await get()).run(task, { signal, transferList: transferList as never }) as Promise<InspectResult | HookResult | null>,
     close: async () => {
-      await pool?.destroy();
+      if (pool) await (await pool).destroy();
     },
   };
 }
