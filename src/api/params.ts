@@ -30,22 +30,23 @@ export function resolveParams(pipeline: Pipeline, sources: ParamSources): Resolv
   const errors: WfError[] = [];
   const declared = Object.keys(pipeline.params);
   for (const name of [...Object.keys(sources.cli ?? {}), ...Object.keys(sources.file ?? {})]) {
-    if (!(name in pipeline.params)) {
+    if (!Object.hasOwn(pipeline.params, name)) {
       errors.push(new WfError('E_PARAM_UNKNOWN', `pipeline '${pipeline.name}' has no param '${name}'`, {
         loc: pipeline.loc,
         hint: didYouMean(name, declared, 'a declared param') ?? (declared.length ? undefined : 'this pipeline declares no params'),
       }));
     }
   }
-  const values: Record<string, unknown> = {};
-  const masked: Record<string, unknown> = {};
+  // Own properties only, whatever a param is called (constructor, valueOf).
+  const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const masked: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const secretNames: string[] = [];
   const secretValues: string[] = [];
   for (const [name, spec] of Object.entries(pipeline.params)) {
     const envValue = sources.env?.[paramEnvName(name)];
     let raw: { value: unknown; from: 'cli' | 'data'; source: string } | undefined;
-    if (sources.cli && name in sources.cli) raw = { value: sources.cli[name], from: 'cli', source: '-p' };
-    else if (sources.file && name in sources.file) raw = { value: sources.file[name], from: 'data', source: 'the params file' };
+    if (sources.cli && Object.hasOwn(sources.cli, name)) raw = { value: sources.cli[name], from: 'cli', source: '-p' };
+    else if (sources.file && Object.hasOwn(sources.file, name)) raw = { value: sources.file[name], from: 'data', source: 'the params file' };
     else if (envValue !== undefined) raw = { value: envValue, from: 'cli', source: paramEnvName(name) };
     let value: unknown;
     if (raw) {
@@ -88,7 +89,8 @@ function example(type: string): string {
 
 /** Parses `k=v` pairs from the command line. */
 export function parseParamPairs(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `-p __proto__=1` is a name like any other (and then an unknown param), not a setter.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new WfError('E_USAGE', `-p takes name=value, got '${pair}'`, { hint: 'e.g. -p region=eu -p limit=10' });

@@ -240,6 +240,12 @@ async function startChildRun(parent: PreparedRun, request: ChildRequest, store: 
     throw new WfError('E_CYCLE', `trigger cycle: ${[...chain, request.pipeline].join(' → ')}`, { hint: 'a pipeline may not trigger itself, directly or through others' });
   }
   const prepared = await prepareRun({ ...parent.locations, pipeline: request.pipeline, params: { file: request.params }, pool, clock: o.clock });
+  // A parent's secret passed to a child param of another type is still a secret: the child masks it too.
+  if (parent.params.secretValues.length > 0) {
+    const secretValues = [...new Set([...prepared.params.secretValues, ...parent.params.secretValues])];
+    const { makeMasker, maskDeep } = await import('../executor/mask.js');
+    prepared.params = { ...prepared.params, secretValues, masked: maskDeep(prepared.params.masked, makeMasker(secretValues)) };
+  }
   const outcome = await startRun(prepared, {
     store, pool, clock: o.clock, maxParallel: o.maxParallel, trigger: 'trigger', parentRunId: request.parentRunId,
     context: { triggerChain: [...chain, request.pipeline] }, signal: request.signal,

@@ -29,6 +29,39 @@ export function noteSecretDefaults(raw: unknown, depth = 0): void {
   if (depth === 0) for (const v of Object.values(raw as Record<string, unknown>)) noteSecretDefaults(v, 1);
 }
 
+/**
+ * The same for a file whose YAML could not be read into values (a syntax error, a duplicate
+ * `default:`): the text itself is searched, near each `secret`, for what follows `default:` —
+ * quoted or not, in flow or block style, and the lines of a block-scalar default. Masking a
+ * little too much in an excerpt is harmless; showing a secret is not.
+ */
+export function noteSecretDefaultsInText(text: string): void {
+  if (!/\b(secret|password)\b/.test(text)) return;
+  const lines = text.split(/\r?\n/);
+  const add = (v: string) => {
+    const value = v.trim();
+    if (value.length === 0 || value === '|' || value === '>' || /^[|>][-+]?\d*$/.test(value)) return;
+    values.add(value);
+    for (const q of value.matchAll(/"([^"]+)"|'([^']+)'/g)) values.add(q[1] ?? q[2]!);
+    mask = maskWide = undefined;
+  };
+  lines.forEach((line, i) => {
+    if (!/\b(secret|password)\b/.test(line)) return;
+    for (let j = Math.max(0, i - 4); j <= Math.min(lines.length - 1, i + 4); j++) {
+      for (const m of lines[j]!.matchAll(/\bdefault\s*:\s*([^,}\n]*(?:"[^"]*"|'[^']*')?[^,}\n]*)/g)) {
+        add(m[1]!);
+        // A block scalar: the more-indented lines after `default: |`.
+        if (/^\s*[|>]/.test(m[1]!)) {
+          const indent = /^\s*/.exec(lines[j]!)![0].length;
+          for (let k = j + 1; k < lines.length && (lines[k]!.trim() === '' || /^\s*/.exec(lines[k]!)![0].length > indent); k++) {
+            if (lines[k]!.trim().length >= 4) add(lines[k]!);
+          }
+        }
+      }
+    }
+  });
+}
+
 export function maskSecretText(text: string): string {
   if (values.size === 0) return text;
   mask ??= makeMasker([...values]);

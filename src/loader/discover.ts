@@ -84,6 +84,12 @@ function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], see
         out.push(problemEntry(full, 'not a regular file (a FIFO, socket or device): not read'));
         continue;
       }
+      // Cost stays bounded: a conf file is a few KB; tens of MB is generated data, not a template.
+      const size = 'size' in st ? st.size : statSync(full).size;
+      if (size > MAX_CONF_BYTES) {
+        out.push(problemEntry(full, `${(size / 1024 / 1024).toFixed(0)} MB, more than the ${MAX_CONF_BYTES / 1024 / 1024} MB a conf file may hold: not read`));
+        continue;
+      }
       let text: string;
       try {
         text = readFileSync(full, 'utf8');
@@ -95,6 +101,8 @@ function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], see
     }
   }
 }
+
+const MAX_CONF_BYTES = 16 * 1024 * 1024;
 
 function problemEntry(full: string, why: string): ConfFile {
   const file = displayPath(full);

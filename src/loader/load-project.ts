@@ -16,7 +16,7 @@ import { discoverConf, type ConfFile } from './discover.js';
 import { checkShape } from './shape-errors.js';
 import { isSingleTemplate, SingleTemplateSource } from './single-template.js';
 import { SourceFile } from './source.js';
-import { noteSecretDefaults } from '../errors/secret-text.js';
+import { noteSecretDefaults, noteSecretDefaultsInText } from '../errors/secret-text.js';
 
 export interface Project {
   confDir: string;
@@ -59,6 +59,8 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     let src = parsed.get(f.file);
     if (!src) {
       src = new SourceFile(f.file, f.text);
+      // A file that does not read as YAML gives no values: its secret defaults are found in the text.
+      if (src.errors.length > 0) noteSecretDefaultsInText(f.text);
       // ddeutil-workflow's one-template file is one template (reported as such), not one per key.
       if (src.errors.length === 0 && isSingleTemplate(src)) src = new SingleTemplateSource(f.file, f.text);
       parsed.set(f.file, src);
@@ -116,8 +118,10 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     if (roots.has(src)) return roots.get(src)!;
     const result = src.toJS();
     let root: Record<string, unknown> | null = null;
-    if ('error' in result) errors.push(result.error);
-    else if (result.value !== null && typeof result.value === 'object' && !Array.isArray(result.value)) root = result.value as Record<string, unknown>;
+    if ('error' in result) {
+      errors.push(result.error);
+      noteSecretDefaultsInText(src.text);
+    } else if (result.value !== null && typeof result.value === 'object' && !Array.isArray(result.value)) root = result.value as Record<string, unknown>;
     noteSecretDefaults(root); // so no diagnostic's excerpt shows one
     roots.set(src, root);
     return root;

@@ -38,8 +38,18 @@ export class SourceFile {
       Map: (_key, node) => {
         const seen = new Set<string>();
         for (const pair of node.items) {
-          if (!isScalar(pair.key)) continue;
+          const at = (n: { range?: [number, number, number] | null } | null | undefined) =>
+            n?.range ? this.locAt(n.range[0], Math.max(1, n.range[1] - n.range[0])) : this.loc([]);
+          if (!isScalar(pair.key)) {
+            // `? [a, b]: x`: JavaScript objects have text keys only; the yaml library would warn on stderr.
+            this.errors.push(new WfError('E_YAML', 'a key must be a plain value, not a list or a map', { loc: at(pair.key as never), hint: 'write the key as text' }));
+            return visit.BREAK;
+          }
           const k = String(pair.key.value);
+          if (RESERVED_KEYS.has(k)) {
+            this.errors.push(new WfError('E_YAML', `'${k}' cannot be a name here: it is a property every JavaScript object has`, { loc: at(pair.key), hint: `rename it (e.g. ${k.replace(/_/g, '')}_)` }));
+            return visit.BREAK;
+          }
           if (!seen.has(k)) {
             seen.add(k);
             continue;
@@ -123,6 +133,9 @@ export class SourceFile {
     }
   }
 }
+
+/** Names that would reach Object.prototype (and silently vanish or misbehave) if used as keys. */
+const RESERVED_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** The child of a YAML node at one path step; map keys match by their string form, as in the JS value. */
 // Each map's keys are indexed once: a location lookup per job of a 10,000-job map stays linear.

@@ -28,3 +28,18 @@ describe('a secret default in conf', () => {
     expect(v.stderr).not.toMatch(/line-(one|two)-of-the-key/);
   });
 });
+
+describe('a secret default in a file the YAML parser rejects', () => {
+  it.each([
+    ['a duplicate default', '    s:\n      type: secret\n      default: TopSecretB2\n      default: Dup3x\n', ['TopSecretB2', 'Dup3x']],
+    ['a mapping where a value should be', '    s:\n      type: secret\n      default: TopSecretC3: y\n', ['TopSecretC3']],
+    ['text after a quoted value', '    s:\n      type: secret\n      default: "TopSecretD4" x\n', ['TopSecretD4']],
+    ['a block scalar with a bad indent', '    s:\n      type: secret\n      default: |\n        LineOneSecret\n       LineTwoSecret\n', ['LineOneSecret', 'LineTwoSecret']],
+  ])('%s: the excerpt never shows it', async (_, params, secrets) => {
+    const dir = tmpProject({ 'conf/p.yml': `p:\n  type: Pipeline\n  params:\n${params}  jobs:\n    j:\n      stages: [{run: echo}]\n` });
+    const r = await runWf(['validate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_YAML/);
+    for (const s of secrets) expect(r.stderr).not.toContain(s);
+  });
+});

@@ -139,3 +139,41 @@ describe("a hook's own console output", () => {
     expect(json.stdout + json.stderr).not.toContain('topsecret-value-42');
   });
 });
+
+describe('secrets at the edges', () => {
+  it('a secret straddling the 64 KB cut of output without newlines is masked', async () => {
+    const secret = 'Boundary-Secret-1234';
+    const dir = tmpProject({
+      'conf/p.yml': `p:\n  type: Pipeline\n  params:\n    s: {type: secret}\n  jobs:\n    j:\n      stages:\n        - run: |\n            head -c 65526 /dev/zero | tr '\\0' x\n            printf '%s' "\${{ params.s }}"\n            head -c 200000 /dev/zero | tr '\\0' y\n`,
+    });
+    const r = await runWf(['run', 'p', '-p', `s=${secret}`], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const logs = await runWf(['logs', 'last', '--json'], { cwd: dir });
+    const files = bytesUnder(join(dir, '.wf')).map((b) => b.toString('latin1'));
+    for (const text of [r.stdout, logs.stdout, ...files]) {
+      expect(text.includes(secret)).toBe(false);
+      expect(text.includes('Boundary-Sec')).toBe(false);
+      expect(text.includes('ret-1234')).toBe(false);
+    }
+    expect(logs.stdout).toMatch(/x\*\*\*"/); // the chunk was cut after the whole secret, which is masked
+  });
+
+  it("a parent's secret given to a trigger child's plain param is masked in the child's record", async () => {
+    const dir = tmpProject({
+      'conf/p.yml': 'parent:\n  type: Pipeline\n  params:\n    s: {type: secret}\n  jobs:\n    j:\n      stages:\n        - trigger: child\n          params: {d: "${{ params.s }}"}\nchild:\n  type: Pipeline\n  params:\n    d: str\n  jobs:\n    k:\n      stages: [{run: "echo got ${{ params.d }}"}]\n',
+    });
+    const r = await runWf(['run', 'parent', '-p', 's=Hunter2SecretX'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const outputs = [r.stdout, (await runWf(['logs', 'last'], { cwd: dir })).stdout, (await runWf(['runs', '--json'], { cwd: dir })).stdout];
+    for (const text of [...outputs, ...bytesUnder(join(dir, '.wf')).map((b) => b.toString('latin1'))]) expect(text.includes('Hunter2SecretX')).toBe(false);
+    expect(outputs[2]).toContain('"d": "***"');
+  });
+
+  it('a params file that is not JSON is reported without quoting its text', async () => {
+    const dir = tmpProject({ 'conf/p.yml': 'p:\n  type: Pipeline\n  params:\n    s: {type: secret}\n  jobs:\n    j:\n      stages: [{run: echo}]\n', 'bad.json': '{"s":TopSecretPW}' });
+    const r = await runWf(['run', 'p', '--params-file', 'bad.json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/params file 'bad\.json' is not valid JSON/);
+    expect(r.stderr).not.toContain('TopSecretPW');
+  });
+});

@@ -30,7 +30,11 @@ export async function readParamsFile(file: string): Promise<Record<string, unkno
   try {
     data = extname(file) === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (e) {
-    throw new WfError('E_USAGE', `params file '${file}' is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, { hint: 'it must hold one map of param names to values' });
+    // The parser's message quotes the text, which may hold a secret: say where, not what.
+    const message = (e as Error).message;
+    const at = /position (\d+)|line (\d+)/.exec(message);
+    const where = at ? (at[1] ? ` (at character ${Number(at[1]) + 1})` : ` (at line ${at[2]})`) : '';
+    throw new WfError('E_USAGE', `params file '${file}' is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}${where}`, { hint: 'it must hold one map of param names to values' });
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new WfError('E_USAGE', `params file '${file}' must hold a map of param names to values`, { hint: '{"region": "eu", "limit": 10}' });

@@ -6,11 +6,28 @@ import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
 import { scriptCommand } from './script-command.js';
 import { runTempDir } from '../run-files.js';
+import { secretForms } from '../mask.js';
 
 const STDOUT_TAIL = 8 * 1024;
 let outputFiles = 0;
 /** A log line longer than this is split (a process printing megabytes without a newline). */
 const MAX_LINE = 64 * 1024;
+
+/** Where to cut a chunk of `text` near MAX_LINE so that no occurrence of a secret form is split. */
+function chunkEnd(text: string, forms: readonly string[]): number {
+  let cut = MAX_LINE;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const f of forms) {
+      const i = text.indexOf(f, Math.max(0, cut - f.length + 1));
+      if (i >= 0 && i < cut && i + f.length > cut) {
+        cut = i + f.length;
+        moved = true;
+      }
+    }
+  }
+  return cut;
+}
 
 /** Runs a `run:` script (any `shell:`) in its own process group; values reach it only through env variables. */
 export const runShell: StageRunner = async (run) => {
@@ -31,6 +48,10 @@ export const runShell: StageRunner = async (run) => {
   }
   const { cmd, args } = command;
 
+  // Output without newlines is logged in chunks; a chunk never ends inside a secret (each half
+  // would be unmasked), so as much as the longest secret form is held back before cutting.
+  const forms = secretForms(task.secrets);
+  const hold = forms.reduce((n, f) => Math.max(n, f.length), 0);
   try {
     let tail = '';
     const pending = { stdout: '', stderr: '' };
@@ -39,9 +60,10 @@ export const runShell: StageRunner = async (run) => {
       let rest = lines.pop()!;
       for (const line of lines) run.log(stream, line);
       // Output without newlines is logged in chunks: memory stays bounded and the time linear.
-      while (rest.length >= MAX_LINE) {
-        run.log(stream, rest.slice(0, MAX_LINE));
-        rest = rest.slice(MAX_LINE);
+      while (rest.length >= MAX_LINE + hold) {
+        const cut = chunkEnd(rest, forms);
+        run.log(stream, rest.slice(0, cut));
+        rest = rest.slice(cut);
       }
       pending[stream] = rest;
       if (stream === 'stdout') tail = (tail.length + data.length > 2 * STDOUT_TAIL ? tail.slice(-STDOUT_TAIL) : tail) + data.slice(-STDOUT_TAIL);
