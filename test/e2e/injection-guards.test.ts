@@ -34,49 +34,6 @@ const POSITIONS = [
   'echo x > "/tmp/wf-guard-${{ matrix.p }}" 2>/dev/null || true',
 ];
 
-const PAYLOADS = (canary: string): string[] => {
-  const t = `touch ${canary}/pwned`;
-  const base = [
-    `$(${t})`, `\`${t}\``, `a[$(${t})]`, `x[$(${t})]+1`, `1$(${t})`, `; ${t}`, `&& ${t}`, `| ${t}`, `\n${t}`, `'; ${t}; '`,
-    `"; ${t}; "`, `$(${t})x`, `\${x:-$(${t})}`, `$((1+$(${t})))`, `arr[$(${t})]`, `0[$(${t})]`, `a[\`${t}\`]`, `x$(${t} #)`,
-    `$'\\x24'(${t})`, `EOF\n${t}\nEOF`, `*)${t};;`, `x) ${t};; *`, `%s$(${t})`, `$(${t})%n`, `>(${t})`, `<(${t})`,
-  ];
-  const out: string[] = [];
-  for (const p of base) out.push(p, ` ${p}`);
-  return out;
-};
-
-describe('param values never run as code, in any script position', () => {
-  it('≥ 50 hostile payloads × every position, from a params file through a matrix and from hook outputs: 0 executed', async () => {
-    const dir = tmpProject({
-      'hooks/give.mjs': "export const give = { name: 'give', tag: 'v1', with: { list: 'array' }, run: async (args) => ({ list: args.list }) };\n",
-    });
-    const canary = join(dir, 'canary');
-    const payloads = PAYLOADS(canary);
-    expect(payloads.length).toBeGreaterThanOrEqual(50);
-    const stages = POSITIONS.map((s) => `        - run: ${JSON.stringify(s)}\n          continue-on-error: true`).join('\n');
-    mkdirSync(join(dir, 'conf'), { recursive: true });
-    mkdirSync(canary, { recursive: true });
-    writeFileSync(
-      join(dir, 'conf', 'p.yml'),
-      `p:\n  type: Pipeline\n  params:\n    list: array\n  jobs:\n    src:\n      stages:\n        - {id: h, uses: give/give@v1, with: {list: "\${{ params.list }}"}}\n      outputs: {list: "\${{ stages.h.outputs.list }}"}\n` +
-        `    direct:\n      strategy: {matrix: {p: "\${{ params.list }}"}, max-parallel: 8}\n      stages:\n${stages}\n` +
-        `    via-hook:\n      needs: [src]\n      strategy: {matrix: {p: "\${{ fromJSON(toJSON(needs.src.outputs.list)) }}"}, max-parallel: 8}\n      stages:\n${stages}\n`,
-    );
-    writeFileSync(join(dir, 'params.json'), JSON.stringify({ list: payloads }));
-    const r = await runWf(['run', 'p', '--params-file', 'params.json'], { cwd: dir, timeoutMs: 110_000 });
-    expect([0, 1], r.stderr.slice(0, 3000)).toContain(r.code);
-    expect(r.stdout).toMatch(/job success|job failed/);
-    let created: string[] = [];
-    try {
-      created = readdirSync(canary);
-    } catch {
-      created = [];
-    }
-    expect(created, 'a payload was executed').toEqual([]);
-  }, 120_000);
-});
-
 // Where bash evaluates text as code or takes it as a name. Each position runs with one hostile value from
 // `-p` and from the environment; the same pipeline with a plain integer or name must keep working.
 const EVAL_POSITIONS: Array<[string, 'int' | 'name']> = [
@@ -106,6 +63,73 @@ const EVAL_POSITIONS: Array<[string, 'int' | 'name']> = [
   ['mapfile ${{ params.v }} < /dev/null; echo ok', 'name'],
   ['[[ -v ${{ params.v }} ]] || echo ok', 'name'],
 ];
+
+const PAYLOADS = (canary: string): string[] => {
+  const t = `touch ${canary}/pwned`;
+  const base = [
+    `$(${t})`, `\`${t}\``, `a[$(${t})]`, `x[$(${t})]+1`, `1$(${t})`, `; ${t}`, `&& ${t}`, `| ${t}`, `\n${t}`, `'; ${t}; '`,
+    `"; ${t}; "`, `$(${t})x`, `\${x:-$(${t})}`, `$((1+$(${t})))`, `arr[$(${t})]`, `0[$(${t})]`, `a[\`${t}\`]`, `x$(${t} #)`,
+    `$'\\x24'(${t})`, `EOF\n${t}\nEOF`, `*)${t};;`, `x) ${t};; *`, `%s$(${t})`, `$(${t})%n`, `>(${t})`, `<(${t})`,
+  ];
+  const out: string[] = [];
+  for (const p of base) out.push(p, ` ${p}`);
+  return out;
+};
+
+describe('param values never run as code, in any script position', () => {
+  it('≥ 50 hostile payloads × every position, from a params file through a matrix and from hook outputs: 0 executed', async () => {
+    const dir = tmpProject({
+      'hooks/give.mjs': "export const give = { name: 'give', tag: 'v1', with: { list: 'array' }, run: async (args) => ({ list: args.list }) };\n",
+    });
+    const canary = join(dir, 'canary');
+    const payloads = PAYLOADS(canary);
+    expect(payloads.length).toBeGreaterThanOrEqual(50);
+    // The usual positions and every position where bash evaluates text (below), each with each payload.
+    const all = [...POSITIONS, ...EVAL_POSITIONS.map(([s]) => s.replaceAll('params.v', 'matrix.p'))];
+    const stages = all.map((s) => `        - run: ${JSON.stringify(s)}\n          continue-on-error: true`).join('\n');
+    mkdirSync(join(dir, 'conf'), { recursive: true });
+    mkdirSync(canary, { recursive: true });
+    writeFileSync(
+      join(dir, 'conf', 'p.yml'),
+      `p:\n  type: Pipeline\n  params:\n    list: array\n  jobs:\n    src:\n      stages:\n        - {id: h, uses: give/give@v1, with: {list: "\${{ params.list }}"}}\n      outputs: {list: "\${{ stages.h.outputs.list }}"}\n` +
+        `    direct:\n      strategy: {matrix: {p: "\${{ params.list }}"}, max-parallel: 8}\n      stages:\n${stages}\n` +
+        `    via-hook:\n      needs: [src]\n      strategy: {matrix: {p: "\${{ fromJSON(toJSON(needs.src.outputs.list)) }}"}, max-parallel: 8}\n      stages:\n${stages}\n`,
+    );
+    writeFileSync(join(dir, 'params.json'), JSON.stringify({ list: payloads }));
+    const r = await runWf(['run', 'p', '--params-file', 'params.json'], { cwd: dir, timeoutMs: 110_000 });
+    expect([0, 1], r.stderr.slice(0, 3000)).toContain(r.code);
+    expect(all.length).toBeGreaterThanOrEqual(48);
+    expect(r.stdout).toMatch(/job success|job failed/);
+    let created: string[] = [];
+    try {
+      created = readdirSync(canary);
+    } catch {
+      created = [];
+    }
+    expect(created, 'a payload was executed').toEqual([]);
+  }, 120_000);
+});
+
+
+
+describe('≥ 50 hostile payloads from -p and from the environment', () => {
+  it('through a matrix over every position: 0 executed', async () => {
+    const dir = tmpProject({});
+    const canary = join(dir, 'canary');
+    mkdirSync(canary, { recursive: true });
+    mkdirSync(join(dir, 'conf'), { recursive: true });
+    const all = [...POSITIONS, ...EVAL_POSITIONS.map(([s]) => s.replaceAll('params.v', 'matrix.p'))];
+    const stages = all.map((s) => `        - run: ${JSON.stringify(s)}\n          continue-on-error: true`).join('\n');
+    writeFileSync(join(dir, 'conf', 'p.yml'), `p:\n  type: Pipeline\n  params:\n    list: array\n  jobs:\n    direct:\n      strategy: {matrix: {p: "\${{ params.list }}"}, max-parallel: 8}\n      stages:\n${stages}\n`);
+    const list = JSON.stringify(PAYLOADS(canary));
+    for (const how of ['-p', 'env'] as const) {
+      const r = how === '-p' ? await runWf(['run', 'p', '-p', `list=${list}`], { cwd: dir, timeoutMs: 110_000 }) : await runWf(['run', 'p'], { cwd: dir, timeoutMs: 110_000, env: { WF_PARAM_LIST: list } });
+      expect([0, 1], r.stderr.slice(0, 3000)).toContain(r.code);
+      expect(r.stdout).toMatch(/job (success|failed)/);
+    }
+    expect(readdirSync(canary), 'a payload was executed').toEqual([]);
+  }, 240_000);
+});
 
 describe('positions bash evaluates, with values from -p and from the environment', () => {
   const stages = EVAL_POSITIONS.map(([s], i) => `        - id: s${i}\n          run: ${JSON.stringify(s)}\n          continue-on-error: true`).join('\n');
