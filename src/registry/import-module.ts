@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SELF } from './self-names.js';
 
 type TsxNamespace = { import: (specifier: string, parentURL: string) => Promise<Record<string, unknown>> };
 type TsxRequire = { require: (id: string, fromFile: string) => Record<string, unknown> };
@@ -21,8 +22,6 @@ function tsxRequire(): Promise<TsxRequire> {
   return tsxCjs;
 }
 
-/** Where `wf-runner` and `wf-runner/api` are in the running wf (the built package). */
-const SELF: Record<string, string> = { 'wf-runner': '../index.js', 'wf-runner/api': '../api/index.js' };
 
 let selfResolve = false;
 

@@ -1,9 +1,9 @@
+import { SELF } from './self-names.js';
 /**
  * Module resolve hooks for hook modules: a hook imports `wf-runner` (for `defineHook` and types);
  * in a project that has not installed it (a fresh `wf init`), that name resolves to the wf that is
  * running, instead of failing. An installed wf-runner is found first, as usual.
  */
-const SELF: Record<string, string> = { 'wf-runner': '../index.js', 'wf-runner/api': '../api/index.js' };
 
 type Next = (specifier: string, context: unknown) => Promise<{ url: string }>;
 
