@@ -176,7 +176,7 @@ async function runStageAttempts(step: StageStep): Promise<StageOutcome> {
   let run: boolean;
   const notes: string[] = [];
   try {
-    run = shouldRun(stage, ctx, { ...step.render, notes }, step.jobFailed);
+    run = shouldRun(stage, ctx, step.render, step.jobFailed, notes);
   } catch (e) {
     const o = failure(step, e);
     start(step.before + 1);
@@ -283,12 +283,12 @@ function withTolerance(step: StageStep, o: StageOutcome): StageOutcome {
 
 const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/;
 
-/** GitHub's rule: an `if` without a status function means `success() && (if)`. */
-function shouldRun(stage: Stage, ctx: ExprContext, render: RenderOptions, failed: boolean): boolean {
+/** GitHub's rule: an `if` without a status function means `success() && (if)`. `notes` collects why it may surprise. */
+function shouldRun(stage: Stage, ctx: ExprContext, render: RenderOptions, failed: boolean, notes: string[]): boolean {
   if (stage.if === null || stage.if === undefined) return !failed && render.status !== 'cancelled';
   const usesStatus = typeof stage.if === 'string' && STATUS_FUNCTIONS.test(stage.if);
   if ((failed || render.status === 'cancelled') && !usesStatus) return false;
-  return truthy(renderDeep(stage.if, ctx, render));
+  return truthy(renderDeep(stage.if, ctx, { ...render, notes }));
 }
 
 /** The ids of these stages (not their children's: those are the children's scope). */

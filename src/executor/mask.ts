@@ -6,7 +6,18 @@ const MIN_LINE = 4;
  * multi-line secret printed line by line); its JSON-escaped form (`toJSON`, `| json`, wf's own
  * JSON output); its shell-quoted forms. Longest first, so overlapping forms mask fully.
  */
-export function secretForms(secrets: readonly string[]): string[] {
+export function secretForms(secrets: readonly string[]): readonly string[] {
+  // A run hands the same list to every stage: its forms are built once.
+  const known = formsOf.get(secrets);
+  if (known) return known;
+  const result = buildForms(secrets);
+  formsOf.set(secrets, result);
+  return result;
+}
+
+const formsOf = new WeakMap<readonly string[], readonly string[]>();
+
+function buildForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const s of secrets) {
     if (s.length === 0) continue;
