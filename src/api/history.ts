@@ -88,7 +88,6 @@ export function listRunDetails(state: string, query: ListRunsQuery): RunDetails[
  * ran before) simply has none; any other name is an E_UNKNOWN_TEMPLATE with a did-you-mean.
  */
 export async function assertKnownPipeline(where: { conf: string; state: string }, name: string): Promise<void> {
-  const stored = withStore(where.state, (store) => store.listRuns({ limit: 100_000 }).map((r) => r.pipeline));
   let defined: string[] = [];
   try {
     const { inspectProject } = await import('../loader/load-project.js');
@@ -96,6 +95,9 @@ export async function assertKnownPipeline(where: { conf: string; state: string }
   } catch {
     // no readable conf/: only the names in the store count
   }
+  if (defined.includes(name)) return;
+  // Only for a name conf/ does not define: the history may still hold runs of a removed pipeline.
+  const stored = withStore(where.state, (store) => store.listRuns({ limit: 100_000 }).map((r) => r.pipeline));
   const names = [...new Set([...defined, ...stored])];
   if (names.includes(name)) return;
   const { didYouMean } = await import('../errors/index.js');

@@ -87,7 +87,7 @@ export function shellGuards(script: string, prefix: string, count: number): Arra
   }
   // A reference the parser did not see as an expansion is text only inside a comment; anywhere else
   // the parser lost its way (two heredocs on one line, a <<- body), and no verdict is safe.
-  const comments = tree.rootNode.descendantsOfType('comment');
+  let comments: Node[] | undefined; // looked up only for a reference the parser did not see
   const all = new RegExp(`\\$\\{${prefix}(\\d+)\\}`, 'g');
   const spans = arithmeticSpans(script);
   for (const m of script.matchAll(all)) {
@@ -96,7 +96,7 @@ export function shellGuards(script: string, prefix: string, count: number): Arra
     const at = m.index!;
     // The parser reads some $(( )) as $( ( ) ) (inside ${x:-…}, in heredoc bodies): the text decides too.
     if (spans.some(([a, b]) => at > a && at < b)) guards[i] = integer('in arithmetic (( ))');
-    else if (!seen.has(i) && !comments.some((c) => at >= c.startIndex && at < c.endIndex)) guards[i] ??= integer(UNPARSED);
+    else if (!seen.has(i) && !(comments ??= tree.rootNode.descendantsOfType('comment')).some((c) => at >= c.startIndex && at < c.endIndex)) guards[i] ??= integer(UNPARSED);
   }
   return guards;
 }
