@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { nativeSpawner, type SpawnedChild } from './native-spawn.js';
 import type { SpawnRequest } from './protocol.js';
 
 /** Between SIGTERM and SIGKILL when a stage is cancelled or times out. */
@@ -25,15 +26,21 @@ export interface SpawnHooks {
  * cancel or timeout kills the whole group; `killAll` is the last word on exit.
  */
 export class ProcessHost {
-  private readonly live = new Set<ChildProcess>();
+  private readonly live = new Set<SpawnedChild>();
+
+  /** `native: false` always uses child_process (the fallback where posix_spawn is not available). */
+  constructor(private readonly options: { native?: boolean } = {}) {}
 
   spawn(request: SpawnRequest, hooks: SpawnHooks): Promise<ProcessExit> {
     return new Promise((resolve) => {
       if (hooks.signal?.aborted) return resolve({ code: null, signal: 'SIGTERM' });
-      let child: ChildProcess;
+      let child: SpawnedChild;
       try {
         // detached: the script and everything it starts share one process group we can kill as a whole.
-        child = spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd });
+        const native = this.options.native === false ? null : nativeSpawner();
+        child = native
+          ? native(request)
+          : (spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd }) as SpawnedChild);
       } catch (e) {
         // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
         return resolve({ code: null, signal: null, error: (e as Error).message });
@@ -60,8 +67,8 @@ export class ProcessHost {
         killTimer.unref();
       };
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout!.setEncoding('utf8').on('data', (data: string) => hooks.onData('stdout', data));
-      child.stderr!.setEncoding('utf8').on('data', (data: string) => hooks.onData('stderr', data));
+      child.stdout.setEncoding('utf8').on('data', (data: string) => hooks.onData('stdout', data));
+      child.stderr.setEncoding('utf8').on('data', (data: string) => hooks.onData('stderr', data));
       let exit: ProcessExit | undefined;
       let done = false;
       const finish = (result: ProcessExit) => {
@@ -94,7 +101,7 @@ export class ProcessHost {
   }
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+function signalGroup(child: SpawnedChild, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);

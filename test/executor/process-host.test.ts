@@ -1,16 +1,27 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { nativeSpawner } from '../../src/executor/native-spawn.js';
 import { KILL_GRACE_MS, ProcessHost } from '../../src/executor/process-host.js';
 import { alive } from '../helpers/processes.js';
 
 const bash = (script: string) => ({ cmd: 'bash', args: ['-c', script], env: { PATH: process.env.PATH ?? '' } });
 
-describe('ProcessHost', () => {
+it('uses posix_spawn on Linux with glibc (x64, arm64)', () => {
+  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  if (process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc) expect(nativeSpawner()).not.toBeNull();
+});
+
+describe.each([
+  ['posix_spawn', true],
+  ['child_process', false],
+])('ProcessHost (%s)', (_name, native) => {
+  const newHost = () => new ProcessHost({ native });
+
   it('streams output and reports the exit code', async () => {
-    const host = new ProcessHost();
+    const host = newHost();
     const out: string[] = [];
     const exit = await host.spawn(bash('echo hi; echo err >&2; exit 3'), { onData: (s, d) => out.push(`${s}:${d}`) });
     expect(exit).toEqual({ code: 3, signal: null });
@@ -20,7 +31,7 @@ describe('ProcessHost', () => {
 
   it('kills what a script left running in its group when the script exits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-host-'));
-    const host = new ProcessHost();
+    const host = newHost();
     const start = Date.now();
     const exit = await host.spawn(bash(`sleep 30 & echo $! > ${dir}/pid`), { onData: () => {} });
     expect(exit.code).toBe(0);
@@ -32,7 +43,7 @@ describe('ProcessHost', () => {
 
   it('on abort sends SIGTERM to the group, and SIGKILL after the grace to what ignores it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-host-'));
-    const host = new ProcessHost();
+    const host = newHost();
     const ac = new AbortController();
     const p = host.spawn(bash(`trap '' TERM; (trap '' TERM; sleep 30) & echo $! > ${dir}/pid; wait`), { onData: () => {}, signal: ac.signal });
     await sleep(300);
@@ -48,7 +59,7 @@ describe('ProcessHost', () => {
   });
 
   it('records each group before it can be lost, and kills it when it cannot be recorded', async () => {
-    const host = new ProcessHost();
+    const host = newHost();
     const seen: string[] = [];
     const exit = await host.spawn(bash('exit 0'), { onData: () => {}, onStart: (pid) => seen.push(`start ${pid > 0}`), onEnd: () => seen.push('end') });
     expect(exit.code).toBe(0);
@@ -56,5 +67,34 @@ describe('ProcessHost', () => {
     const refused = await host.spawn(bash('sleep 30'), { onData: () => {}, onStart: () => { throw new Error('disk full'); } });
     expect(refused.error).toMatch(/not started: disk full/);
     expect(host.running).toBe(0);
+  });
+
+  it('reports a signal, a missing command, and finds commands on the PATH given in env', async () => {
+    const host = newHost();
+    expect(await host.spawn(bash('kill -USR1 $$'), { onData: () => {} })).toEqual({ code: null, signal: 'SIGUSR1' });
+    const missing = await host.spawn({ cmd: 'no-such-command-wf', args: [], env: { PATH: process.env.PATH ?? '' } }, { onData: () => {} });
+    expect(missing.error).toMatch(/ENOENT/);
+    const dir = mkdtempSync(join(tmpdir(), 'wf-host-'));
+    writeFileSync(join(dir, 'mytool'), '#!/bin/sh\necho "tool $1"\n', { mode: 0o755 });
+    const out: string[] = [];
+    const exit = await host.spawn({ cmd: 'mytool', args: ['ran'], env: { PATH: `${dir}:${process.env.PATH}` } }, { onData: (_s, d) => out.push(d) });
+    expect(exit.code).toBe(0);
+    expect(out.join('')).toBe('tool ran\n');
+    expect(host.running).toBe(0);
+  });
+
+  it('gives the child stdin from /dev/null, its own session, default signals, and the cwd asked for', async () => {
+    const host = newHost();
+    const dir = mkdtempSync(join(tmpdir(), 'wf-host-'));
+    const out: string[] = [];
+    // `yes | head -1` only ends if SIGPIPE is at its default (Node itself ignores it).
+    const script = 'cat; echo "sid=$(ps -o sid= $$ | tr -d \' \') pid=$$"; yes | head -1; pwd';
+    const exit = await host.spawn({ ...bash(script), cwd: dir }, { onData: (_s, d) => out.push(d) });
+    expect(exit.code).toBe(0);
+    const [session, y, cwd] = out.join('').trim().split('\n');
+    const m = /^sid=(\d+) pid=(\d+)$/.exec(session!);
+    expect(m?.[1]).toBe(m?.[2]);
+    expect(y).toBe('y');
+    expect(cwd).toBe(dir);
   });
 });

@@ -1,0 +1,209 @@
+import { EventEmitter } from 'node:events';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
+import { constants as osConstants } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { isMainThread } from 'node:worker_threads';
+import type { SpawnRequest } from './protocol.js';
+
+/**
+ * Stage processes started with glibc's posix_spawn (through the koffi FFI) instead of Node's
+ * child_process. Node (libuv before 2026) forks the whole wf process to start a child: that costs
+ * ~0.8 ms of main-thread CPU per stage on a 100 MB process and most of a 100-job run's wall time
+ * (bench/overhead.mjs). posix_spawn uses vfork-style cloning: no page tables are copied.
+ *
+ * Used on Linux with glibc (x64, arm64) only: the opaque posix_spawn structures are never read, only
+ * allocated larger than glibc's and handed to glibc's own init functions, so their layout cannot be
+ * got wrong. Everywhere else, or when koffi cannot load, or with WF_SPAWN=node, `nativeSpawner()`
+ * returns null and child_process is used. The child gets what `spawn(..., {detached: true})` gives:
+ * a new session (so its own process group), stdin from /dev/null, stdout/stderr on pipes, every
+ * signal at its default disposition and none blocked.
+ */
+
+/** What ProcessHost needs of a started process: the ChildProcess subset it uses. */
+export interface SpawnedChild extends EventEmitter {
+  readonly pid: number | undefined;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+}
+
+/** Starts the process, or throws (`spawn bash ENOENT`, E2BIG…) when it cannot be started. */
+type Spawn = (request: SpawnRequest) => SpawnedChild;
+
+const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
+const POSIX_SPAWN_SETSID = 0x80;
+const O_RDONLY = 0;
+const O_CLOEXEC = 0o2000000;
+const WNOHANG = 1;
+/** Larger than glibc's posix_spawn_file_actions_t (80 B), posix_spawnattr_t (336 B), sigset_t (128 B). */
+const OPAQUE = 1024;
+
+let loaded: Spawn | null | undefined;
+
+/** The posix_spawn back end, or null where it is not available (then use child_process). */
+export function nativeSpawner(): Spawn | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+function load(): Spawn | null {
+  // Children are reaped on SIGCHLD, which only the main thread can listen for.
+  if (process.env.WF_SPAWN === 'node' || !isMainThread) return null;
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
+  // musl (Alpine) has posix_spawn but not every _np extension used here; glibc reports its version.
+  if (!(process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime) return null;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    return bind(koffi);
+  } catch {
+    return null;
+  }
+}
+
+function bind(koffi: typeof import('koffi')): Spawn {
+  const libc = koffi.load('libc.so.6');
+  const posixSpawn = libc.func('int posix_spawn(_Out_ int *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)');
+  const actionsInit = libc.func('int posix_spawn_file_actions_init(void *actions)');
+  const actionsDestroy = libc.func('int posix_spawn_file_actions_destroy(void *actions)');
+  const addDup2 = libc.func('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)');
+  const addOpen = libc.func('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int oflag, int mode)');
+  const addChdir = libc.func('int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)');
+  const attrInit = libc.func('int posix_spawnattr_init(void *attr)');
+  const setFlags = libc.func('int posix_spawnattr_setflags(void *attr, short flags)');
+  const setSigDefault = libc.func('int posix_spawnattr_setsigdefault(void *attr, void *set)');
+  const setSigMask = libc.func('int posix_spawnattr_setsigmask(void *attr, void *set)');
+  const sigfillset = libc.func('int sigfillset(void *set)');
+  const sigemptyset = libc.func('int sigemptyset(void *set)');
+  const pipe2 = libc.func('int pipe2(_Out_ int *fds, int flags)');
+  const close = libc.func('int close(int fd)');
+  const waitpid = libc.func('int waitpid(int pid, _Out_ int *status, int options)');
+
+  const allSignals = Buffer.alloc(OPAQUE);
+  const noSignals = Buffer.alloc(OPAQUE);
+  sigfillset(allSignals);
+  sigemptyset(noSignals);
+  const attr = Buffer.alloc(OPAQUE);
+  attrInit(attr);
+  setFlags(attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  setSigDefault(attr, allSignals);
+  setSigMask(attr, noSignals);
+
+  // Children are reaped here, by pid (libuv reaps only its own, by pid, so neither takes the other's).
+  const waiting = new Map<number, (status: number) => void>();
+  let sweep: NodeJS.Timeout | undefined;
+  const reap = () => {
+    const status = [0];
+    for (const [pid, done] of waiting) {
+      if (waitpid(pid, status, WNOHANG) !== pid) continue;
+      waiting.delete(pid);
+      done(status[0]!);
+    }
+    if (waiting.size === 0 && sweep) {
+      clearInterval(sweep);
+      sweep = undefined;
+    }
+  };
+  process.on('SIGCHLD', reap);
+
+  const signalNames = new Map(Object.entries(osConstants.signals).map(([name, n]) => [n, name]));
+  const errnoNames = new Map(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+  const errnoName = (n: number) => errnoNames.get(n) ?? String(n);
+  const resolved = new Map<string, string | null>();
+
+  return (request) => {
+    const file = resolveCommand(request.cmd, request.env.PATH ?? process.env.PATH ?? '', resolved);
+    if (!file) throw new Error(`spawn ${request.cmd} ENOENT`);
+    const out = new Int32Array(2);
+    const err = new Int32Array(2);
+    if (pipe2(out, O_CLOEXEC) !== 0) throw new Error(`pipe: ${errnoName(koffi.errno())}`);
+    if (pipe2(err, O_CLOEXEC) !== 0) {
+      const errno = koffi.errno();
+      close(out[0]!);
+      close(out[1]!);
+      throw new Error(`pipe: ${errnoName(errno)}`);
+    }
+    const actions = Buffer.alloc(OPAQUE);
+    actionsInit(actions);
+    addOpen(actions, 0, '/dev/null', O_RDONLY, 0);
+    addDup2(actions, out[1]!, 1);
+    addDup2(actions, err[1]!, 2);
+    if (request.cwd !== undefined) addChdir(actions, request.cwd);
+    const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
+    const pid = [0];
+    const rc = posixSpawn(pid, file, actions, attr, [request.cmd, ...request.args, null], [...env, null]);
+    actionsDestroy(actions);
+    close(out[1]!);
+    close(err[1]!);
+    if (rc !== 0) {
+      close(out[0]!);
+      close(err[0]!);
+      throw new Error(`spawn ${request.cmd} ${errnoName(rc)}`);
+    }
+    const child = new NativeChild(pid[0]!, new Socket({ fd: out[0]!, readable: true, writable: false }), new Socket({ fd: err[0]!, readable: true, writable: false }));
+    waiting.set(pid[0]!, (status) => {
+      // WIFEXITED: the low 7 bits are 0 and the code is in the next byte; else they are the signal.
+      const signal = status & 0x7f;
+      child.exited(signal === 0 ? (status >> 8) & 0xff : null, signal === 0 ? null : (signalNames.get(signal) ?? `SIG${signal}`));
+    });
+    // SIGCHLD handlers are not ref'd: this keeps the loop alive until every child is reaped, and
+    // reaps (once a second) whatever a coalesced signal might have left.
+    sweep ??= setInterval(reap, 1000);
+    return child;
+  };
+}
+
+/** Like execvp: a name without '/' is looked up in PATH (the child's, as child_process does). */
+function resolveCommand(cmd: string, path: string, cache: Map<string, string | null>): string | null {
+  if (cmd.includes('/')) return cmd;
+  const key = `${cmd}\0${path}`;
+  let file = cache.get(key);
+  if (file === undefined) {
+    file = null;
+    for (const dir of path.split(delimiter)) {
+      const candidate = join(dir || '.', cmd);
+      try {
+        accessSync(candidate, fsConstants.X_OK);
+        if (statSync(candidate).isFile()) {
+          file = candidate;
+          break;
+        }
+      } catch {
+        // not here
+      }
+    }
+    // A miss is not cached: the command may be installed while the daemon runs.
+    if (file !== null) cache.set(key, file);
+  }
+  return file;
+}
+
+/** Emits 'exit' (code, signal) when the process ends and 'close' once its pipes are closed too. */
+class NativeChild extends EventEmitter implements SpawnedChild {
+  private open = 3;
+  private exit: [number | null, string | null] = [null, null];
+
+  constructor(
+    readonly pid: number,
+    readonly stdout: Socket,
+    readonly stderr: Socket,
+  ) {
+    super();
+    const closed = () => {
+      if (--this.open === 0) this.emit('close', ...this.exit);
+    };
+    for (const pipe of [stdout, stderr]) {
+      // A read error ends the pipe like EOF does; the exit status still decides the stage.
+      pipe.on('error', () => {});
+      pipe.on('close', closed);
+    }
+  }
+
+  exited(code: number | null, signal: string | null): void {
+    this.exit = [code, signal];
+    this.emit('exit', code, signal);
+    if (--this.open === 0) this.emit('close', ...this.exit);
+  }
+}
