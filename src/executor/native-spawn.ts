@@ -16,8 +16,7 @@ import type { SpawnRequest } from './protocol.js';
  *
  * Used on Linux with glibc (x64, arm64) only: the opaque posix_spawn structures are never read, only
  * allocated larger than glibc's and handed to glibc's own init functions, so their layout cannot be
- * got wrong. Everywhere else, or when koffi cannot load, or with WF_SPAWN=node, `nativeSpawner()`
- * returns null and child_process is used. The child gets what `spawn(..., {detached: true})` gives:
+ * got wrong. Everywhere else, or when koffi cannot load, or with WF_SPAWN=node, child_process is used. The child gets what `spawn(..., {detached: true})` gives:
  * a new session (so its own process group), stdin from /dev/null, stdout/stderr on pipes, every
  * signal at its default disposition and none blocked.
  */
@@ -29,8 +28,12 @@ export interface SpawnedChild extends EventEmitter {
   readonly stderr: Readable;
 }
 
-/** Starts the process, or throws (`spawn bash ENOENT`, E2BIG…) when it cannot be started. */
-type Spawn = (request: SpawnRequest) => SpawnedChild;
+/** Starts the process, or rejects (`spawn bash ENOENT`, E2BIG…) when it cannot be started. */
+export interface NativeSpawner {
+  spawn(request: SpawnRequest): Promise<SpawnedChild>;
+  /** SIGKILL to the groups of spawns still under way (waits the moment each needs to have a pid). */
+  killStarting(): void;
+}
 
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -41,31 +44,45 @@ const WNOHANG = 1;
 /** Larger than glibc's posix_spawn_file_actions_t (80 B), posix_spawnattr_t (336 B), sigset_t (128 B). */
 const OPAQUE = 1024;
 
-let loaded: Spawn | null | undefined;
+let loaded: NativeSpawner | null | undefined;
+let asked = false;
 
-/** The posix_spawn back end, or null where it is not available (then use child_process). */
-export function nativeSpawner(): Spawn | null {
-  if (loaded === undefined) loaded = load();
-  return loaded;
+/**
+ * The posix_spawn back end, or null where it is not available (then use child_process). Loading
+ * koffi takes ~20 ms, more than one fork costs: the first stage of a process is started with
+ * child_process and koffi loads while it runs; from the second stage on, posix_spawn is used.
+ */
+export function nativeSpawner(): NativeSpawner | null {
+  if (loaded !== undefined) return loaded;
+  if (asked) return (loaded = load());
+  asked = true;
+  setImmediate(() => (loaded ??= load())).unref();
+  return null;
 }
 
-function load(): Spawn | null {
+/** Loads the back end now (tests, and callers that know many stages follow). */
+export function loadNativeSpawner(): NativeSpawner | null {
+  return (loaded ??= load());
+}
+
+function load(): NativeSpawner | null {
   // Children are reaped on SIGCHLD, which only the main thread can listen for.
   if (process.env.WF_SPAWN === 'node' || !isMainThread) return null;
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
-  // musl (Alpine) has posix_spawn but not every _np extension used here; glibc reports its version.
-  if (!(process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime) return null;
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     return bind(koffi);
   } catch {
+    // koffi missing or not built for this platform, or a libc without the functions used (bind throws)
     return null;
   }
 }
 
-function bind(koffi: typeof import('koffi')): Spawn {
+function bind(koffi: typeof import('koffi')): NativeSpawner {
+  // glibc's name; musl and others have no libc.so.6 (or lack a function below): child_process then.
   const libc = koffi.load('libc.so.6');
-  const posixSpawn = libc.func('int posix_spawn(_Out_ int *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)');
+  // pid is written by glibc straight into shared memory, so an exit handler can read it mid-call.
+  const posixSpawn = libc.func('int posix_spawn(int *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)');
   const actionsInit = libc.func('int posix_spawn_file_actions_init(void *actions)');
   const actionsDestroy = libc.func('int posix_spawn_file_actions_destroy(void *actions)');
   const addDup2 = libc.func('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)');
@@ -113,7 +130,11 @@ function bind(koffi: typeof import('koffi')): Spawn {
   const errnoName = (n: number) => errnoNames.get(n) ?? String(n);
   const resolved = new Map<string, string | null>();
 
-  return (request) => {
+  // Spawns under way on a libuv thread: the vfork and exec take ~1 ms that the main thread
+  // spends on other jobs instead of waiting.
+  const starting = new Set<Int32Array>();
+
+  const spawn = async (request: SpawnRequest): Promise<SpawnedChild> => {
     const file = resolveCommand(request.cmd, request.env.PATH ?? process.env.PATH ?? '', resolved);
     if (!file) throw new Error(`spawn ${request.cmd} ENOENT`);
     const out = new Int32Array(2);
@@ -132,18 +153,27 @@ function bind(koffi: typeof import('koffi')): Spawn {
     addDup2(actions, err[1]!, 2);
     if (request.cwd !== undefined) addChdir(actions, request.cwd);
     const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
-    const pid = [0];
-    const rc = posixSpawn(pid, file, actions, attr, [request.cmd, ...request.args, null], [...env, null]);
-    actionsDestroy(actions);
-    close(out[1]!);
-    close(err[1]!);
+    const pidCell = new Int32Array(new SharedArrayBuffer(4));
+    starting.add(pidCell);
+    let rc: number;
+    try {
+      rc = await new Promise<number>((resolve, reject) =>
+        posixSpawn.async(pidCell, file, actions, attr, [request.cmd, ...request.args, null], [...env, null], (e: unknown, r: number) => (e ? reject(e) : resolve(r))),
+      );
+    } finally {
+      starting.delete(pidCell);
+      actionsDestroy(actions);
+      close(out[1]!);
+      close(err[1]!);
+    }
     if (rc !== 0) {
       close(out[0]!);
       close(err[0]!);
       throw new Error(`spawn ${request.cmd} ${errnoName(rc)}`);
     }
-    const child = new NativeChild(pid[0]!, new Socket({ fd: out[0]!, readable: true, writable: false }), new Socket({ fd: err[0]!, readable: true, writable: false }));
-    waiting.set(pid[0]!, (status) => {
+    const pid = pidCell[0]!;
+    const child = new NativeChild(pid, new Socket({ fd: out[0]!, readable: true, writable: false }), new Socket({ fd: err[0]!, readable: true, writable: false }));
+    waiting.set(pid, (status) => {
       // WIFEXITED: the low 7 bits are 0 and the code is in the next byte; else they are the signal.
       const signal = status & 0x7f;
       child.exited(signal === 0 ? (status >> 8) & 0xff : null, signal === 0 ? null : (signalNames.get(signal) ?? `SIG${signal}`));
@@ -151,8 +181,25 @@ function bind(koffi: typeof import('koffi')): Spawn {
     // SIGCHLD handlers are not ref'd: this keeps the loop alive until every child is reaped, and
     // reaps (once a second) whatever a coalesced signal might have left.
     sweep ??= setInterval(reap, 1000);
+    // It may have exited (and its SIGCHLD been handled) before it was in `waiting`.
+    reap();
     return child;
   };
+
+  const killStarting = () => {
+    for (const cell of starting) {
+      // posix_spawn returns within moments (exec done or failed); the pid is written just before.
+      const until = Date.now() + 2000;
+      while (cell[0] === 0 && Date.now() < until) Atomics.wait(cell, 0, 0, 1);
+      if (cell[0] === 0) continue;
+      try {
+        process.kill(-cell[0]!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return { spawn, killStarting };
 }
 
 /** Like execvp: a name without '/' is looked up in PATH (the child's, as child_process does). */

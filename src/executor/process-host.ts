@@ -31,20 +31,24 @@ export class ProcessHost {
   /** `native: false` always uses child_process (the fallback where posix_spawn is not available). */
   constructor(private readonly options: { native?: boolean } = {}) {}
 
-  spawn(request: SpawnRequest, hooks: SpawnHooks): Promise<ProcessExit> {
+  async spawn(request: SpawnRequest, hooks: SpawnHooks): Promise<ProcessExit> {
+    if (hooks.signal?.aborted) return { code: null, signal: 'SIGTERM' };
+    const native = this.options.native === false ? null : nativeSpawner();
+    let child: SpawnedChild;
+    try {
+      // detached: the script and everything it starts share one process group we can kill as a whole.
+      child = native
+        ? await native.spawn(request)
+        : (spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd }) as SpawnedChild);
+    } catch (e) {
+      // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
+      return { code: null, signal: null, error: (e as Error).message };
+    }
+    return this.watch(child, hooks);
+  }
+
+  private watch(child: SpawnedChild, hooks: SpawnHooks): Promise<ProcessExit> {
     return new Promise((resolve) => {
-      if (hooks.signal?.aborted) return resolve({ code: null, signal: 'SIGTERM' });
-      let child: SpawnedChild;
-      try {
-        // detached: the script and everything it starts share one process group we can kill as a whole.
-        const native = this.options.native === false ? null : nativeSpawner();
-        child = native
-          ? native(request)
-          : (spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd }) as SpawnedChild);
-      } catch (e) {
-        // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
-        return resolve({ code: null, signal: null, error: (e as Error).message });
-      }
       const pid = child.pid;
       if (pid !== undefined) {
         this.live.add(child);
@@ -66,7 +70,9 @@ export class ProcessHost {
         killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS);
         killTimer.unref();
       };
-      hooks.signal?.addEventListener('abort', onAbort, { once: true });
+      // Aborted while a posix_spawn was under way: the group is stopped as soon as it exists.
+      if (hooks.signal?.aborted) onAbort();
+      else hooks.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.setEncoding('utf8').on('data', (data: string) => hooks.onData('stdout', data));
       child.stderr.setEncoding('utf8').on('data', (data: string) => hooks.onData('stderr', data));
       let exit: ProcessExit | undefined;
@@ -94,6 +100,7 @@ export class ProcessHost {
   /** SIGKILL to every group still running (a forced exit). */
   killAll(): void {
     for (const child of this.live) signalGroup(child, 'SIGKILL');
+    if (this.options.native !== false) nativeSpawner()?.killStarting();
   }
 
   get running(): number {

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { nativeSpawner } from '../../src/executor/native-spawn.js';
+import { loadNativeSpawner } from '../../src/executor/native-spawn.js';
 import { KILL_GRACE_MS, ProcessHost } from '../../src/executor/process-host.js';
 import { alive } from '../helpers/processes.js';
 
@@ -11,14 +12,17 @@ const bash = (script: string) => ({ cmd: 'bash', args: ['-c', script], env: { PA
 
 it('uses posix_spawn on Linux with glibc (x64, arm64)', () => {
   const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
-  if (process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc) expect(nativeSpawner()).not.toBeNull();
+  if (process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc) expect(loadNativeSpawner()).not.toBeNull();
 });
 
 describe.each([
   ['posix_spawn', true],
   ['child_process', false],
 ])('ProcessHost (%s)', (_name, native) => {
-  const newHost = () => new ProcessHost({ native });
+  const newHost = () => {
+    if (native) loadNativeSpawner();
+    return new ProcessHost({ native });
+  };
 
   it('streams output and reports the exit code', async () => {
     const host = newHost();
@@ -96,5 +100,27 @@ describe.each([
     expect(m?.[1]).toBe(m?.[2]);
     expect(y).toBe('y');
     expect(cwd).toBe(dir);
+  });
+
+  it('killAll on a forced exit also stops processes whose start is still under way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-host-'));
+    const marker = `wf-starting-${process.pid}-${native}`;
+    // A process that starts 40 stages and exits at once, the way process.on('exit') runs killAll.
+    const script = `
+      import { loadNativeSpawner } from ${JSON.stringify(new URL('../../dist/executor/native-spawn.js', import.meta.url).href)};
+      import { ProcessHost } from ${JSON.stringify(new URL('../../dist/executor/process-host.js', import.meta.url).href)};
+      if (${native}) loadNativeSpawner();
+      const host = new ProcessHost({ native: ${native} });
+      for (let i = 0; i < 40; i++) host.spawn({ cmd: 'bash', args: ['-c', 'exec -a ${marker} sleep 30'], env: { PATH: process.env.PATH } }, { onData() {} });
+      process.on('exit', () => host.killAll());
+      setImmediate(() => process.exit(0));
+    `;
+    writeFileSync(join(dir, 'start.mjs'), script);
+    const r = spawnSync(process.execPath, [join(dir, 'start.mjs')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    await sleep(200);
+    const left = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.trim();
+    if (left) spawnSync('pkill', ['-9', '-f', marker]);
+    expect(left).toBe('');
   });
 });
