@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Build step after tsc: bundles the CLI (dist/cli/main.js) and the worker-thread entry into
+// dist/bundle/, a few files instead of ~150 modules, because resolving, reading and compiling
+// modules one by one was the largest part of wf's start-up (bench/startup.mjs). Code is split at
+// each dynamic import, so a command still loads only what it needs.
+//
+// dist/bundle/ sits one level below dist/, like dist/<folder>/ does: the few paths the code takes
+// relative to its own module (`../index.js` for hooks that import wf-runner) mean the same in both.
+// Native and runtime-loaded packages stay outside the bundle and load from node_modules.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'bundle');
+rmSync(out, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    main: 'dist/cli/main.js',
+    // Loaded by path, not imported: piscina's worker and the resolve hooks given to module.register.
+    worker: 'dist/executor/worker.js',
+    'self-resolve-hooks': 'dist/registry/self-resolve-hooks.js',
+  },
+  outdir: out,
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3', 'koffi', 'tree-sitter', 'tree-sitter-bash', 'piscina', 'tsx', 'esbuild', 'wf-runner'],
+  // CommonJS packages in the bundle (commander, ignore…) call require for Node's own modules.
+  banner: { js: "import { createRequire as __wfCreateRequire } from 'node:module'; const require = __wfCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
