@@ -10,7 +10,7 @@ import { runLoop, type RunSeed } from '../executor/run-loop.js';
 import { loadProjectCached } from '../loader/project-cache.js';
 import type { Project } from '../loader/load-project.js';
 import type { Pipeline } from '../model/types.js';
-import { currentOwner, newRunId, openStore, processStart, type JobRecord, type RunRecord, type RunTrigger, type Store } from '../store/index.js';
+import { currentOwner, newRunId, openStore, processStart, type JobRecord, type RunRecord, type RunTrigger, type Store, type StoreOp } from '../store/index.js';
 import { checkHooks, usesStages, type HookInputs } from './check-hooks.js';
 import type { ChildRequest, ChildResult } from '../executor/stage-context.js';
 import type { Locations } from './options.js';
@@ -175,11 +175,20 @@ export async function withRunResources<T>(state: string, o: Pick<StartRunOptions
 export async function execute(prepared: PreparedRun, run: RunRecord, store: Store, pool: WorkerPool, o: StartRunOptions, seed?: RunSeed): Promise<RunOutcome> {
   const clock = o.clock ?? systemClock;
   const host = run.owner?.host ?? '';
+  // A process group is recorded the moment it exists, so a kill -9 of wf leaves it findable. Its
+  // end is written with the next record (or the run's close, which clears them all): a group
+  // recorded but gone is harmless, recovery checks each one's start time before killing.
+  let ended: StoreOp[] = [];
   const transport = new LocalTransport({
     pool,
-    // A process group is recorded the moment it exists, so a kill -9 of wf leaves it findable.
-    onProcess: (p) =>
-      store.apply([p.ended ? { op: 'proc-end', runId: run.id, pid: p.pid } : { op: 'proc', proc: { runId: run.id, jobKey: p.jobKey, stagePath: p.stagePath, pid: p.pid, start: processStart(p.pid), host } }]),
+    onProcess: (p) => {
+      if (p.ended) ended.push({ op: 'proc-end', runId: run.id, pid: p.pid });
+      else {
+        const ops: StoreOp[] = [...ended, { op: 'proc', proc: { runId: run.id, jobKey: p.jobKey, stagePath: p.stagePath, pid: p.pid, start: processStart(p.pid), host } }];
+        ended = [];
+        store.apply(ops);
+      }
+    },
   });
   // A forced exit (second Ctrl-C, a fatal error) leaves no process group behind.
   const killOnExit = () => transport.host.killAll();

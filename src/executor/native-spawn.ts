@@ -45,19 +45,28 @@ const WNOHANG = 1;
 const OPAQUE = 1024;
 
 let loaded: NativeSpawner | null | undefined;
-let asked = false;
+let forks = 0;
+/** Loading koffi costs ~20 ms, about what four forks cost beyond posix_spawn: a run that starts a
+ * few stages one at a time never loads it; one that starts a fifth, or a second while the first
+ * still runs (jobs in parallel), does. */
+const FORKS_BEFORE_LOADING = 4;
 
 /**
- * The posix_spawn back end, or null where it is not available (then use child_process). Loading
- * koffi takes ~20 ms, more than one fork costs: the first stage of a process is started with
- * child_process and koffi loads while it runs; from the second stage on, posix_spawn is used.
+ * The posix_spawn back end, or null (then use child_process): not available, or not worth loading
+ * yet. `othersRunning`: a stage process of this wf is running now.
  */
-export function nativeSpawner(): NativeSpawner | null {
+export function nativeSpawner(othersRunning = false): NativeSpawner | null {
   if (loaded !== undefined) return loaded;
-  if (asked) return (loaded = load());
-  asked = true;
-  setImmediate(() => (loaded ??= load())).unref();
-  return null;
+  if (forks < FORKS_BEFORE_LOADING && !othersRunning) {
+    forks++;
+    return null;
+  }
+  return (loaded = load());
+}
+
+/** The back end if it is loaded (nothing is starting through it otherwise). */
+export function loadedNativeSpawner(): NativeSpawner | null {
+  return loaded ?? null;
 }
 
 /** Loads the back end now (tests, and callers that know many stages follow). */

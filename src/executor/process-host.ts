@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { nativeSpawner, type SpawnedChild } from './native-spawn.js';
+import { loadedNativeSpawner, nativeSpawner, type SpawnedChild } from './native-spawn.js';
 import type { SpawnRequest } from './protocol.js';
 
 /** Between SIGTERM and SIGKILL when a stage is cancelled or times out. */
@@ -33,7 +33,7 @@ export class ProcessHost {
 
   async spawn(request: SpawnRequest, hooks: SpawnHooks): Promise<ProcessExit> {
     if (hooks.signal?.aborted) return { code: null, signal: 'SIGTERM' };
-    const native = this.options.native === false ? null : nativeSpawner();
+    const native = this.options.native === false ? null : nativeSpawner(this.live.size > 0);
     let child: SpawnedChild;
     try {
       // detached: the script and everything it starts share one process group we can kill as a whole.
@@ -100,7 +100,7 @@ export class ProcessHost {
   /** SIGKILL to every group still running (a forced exit). */
   killAll(): void {
     for (const child of this.live) signalGroup(child, 'SIGKILL');
-    if (this.options.native !== false) nativeSpawner()?.killStarting();
+    if (this.options.native !== false) loadedNativeSpawner()?.killStarting();
   }
 
   get running(): number {

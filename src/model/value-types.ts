@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { isDateTime, lux } from './luxon.js';
 import { didYouMean } from '../errors/index.js';
 
 /** The typed values shared by pipeline params, hook inputs and input schemas. */
@@ -85,7 +85,7 @@ export function coerceValue(spec: ValueSpec, value: unknown, from: 'cli' | 'data
       return typeof value === 'boolean' ? { ok: true, value } : fail();
     case 'date':
     case 'datetime': {
-      const dt = value instanceof Date ? DateTime.fromJSDate(value, { zone: 'utc' }) : DateTime.isDateTime(value) ? value : null;
+      const dt = value instanceof Date ? lux().DateTime.fromJSDate(value, { zone: 'utc' }) : isDateTime(value) ? value : null;
       if (!dt?.isValid) return fail();
       return { ok: true, value: spec.type === 'date' ? dt.toISODate() : dt.toISO({ suppressMilliseconds: true }) };
     }
@@ -117,11 +117,11 @@ function fromString(spec: ValueSpec, v: string): Coerced {
       return b === undefined ? fail() : { ok: true, value: b };
     }
     case 'date':
-      return DATE.test(v) && DateTime.fromISO(v, { zone: 'utc' }).isValid ? { ok: true, value: v } : fail();
+      return DATE.test(v) && lux().DateTime.fromISO(v, { zone: 'utc' }).isValid ? { ok: true, value: v } : fail();
     case 'datetime': {
       // no offset in the text means UTC (not the host's zone), so results do not depend on the machine
       const text = v.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T');
-      const dt = /^\d{4}-\d{2}-\d{2}/.test(text) ? DateTime.fromISO(text, { setZone: true, zone: 'utc' }) : null;
+      const dt = /^\d{4}-\d{2}-\d{2}/.test(text) ? lux().DateTime.fromISO(text, { setZone: true, zone: 'utc' }) : null;
       return dt?.isValid ? { ok: true, value: dt.toISO({ suppressMilliseconds: true }) } : fail();
     }
     case 'choice': {
@@ -155,8 +155,8 @@ export function resolveDefault(spec: ValueSpec, at: { release?: string | null; n
   if (!(spec.type === 'date' || spec.type === 'datetime') || !isSpecialDefault(fallback)) {
     return fallback !== null && typeof fallback === 'object' ? structuredClone(fallback) : fallback;
   }
-  const release = fallback === 'release' && at.release ? DateTime.fromISO(at.release, { setZone: true }) : null;
-  const dt = release?.isValid ? release : DateTime.fromJSDate(at.now ?? new Date(), { zone: 'utc' });
+  const release = fallback === 'release' && at.release ? lux().DateTime.fromISO(at.release, { setZone: true }) : null;
+  const dt = release?.isValid ? release : lux().DateTime.fromJSDate(at.now ?? new Date(), { zone: 'utc' });
   return spec.type === 'date' ? dt.toISODate() : dt.toISO({ suppressMilliseconds: true });
 }
 

@@ -1,13 +1,11 @@
 import { createRequire } from 'node:module';
 import type { DateTime as LuxonDateTime } from 'luxon';
+import { lux } from '../model/luxon.js';
 
 const require = createRequire(import.meta.url);
 type CronParser = typeof import('cron-parser');
-type Luxon = typeof import('luxon');
 let cronParser: CronParser | undefined;
-let luxon: Luxon | undefined;
 const parser = () => (cronParser ??= require('cron-parser') as CronParser);
-const lux = () => (luxon ??= require('luxon') as Luxon);
 
 /** A release instant of a schedule: UTC, and as written in the schedule's zone (ISO 8601 with offset). */
 export interface Fire {

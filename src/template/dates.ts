@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import { isDateTime, lux } from '../model/luxon.js';
 import { WfError } from '../errors/index.js';
 
 /**
@@ -8,12 +9,12 @@ import { WfError } from '../errors/index.js';
  */
 export function toDateTime(value: unknown, filter: string): DateTime {
   let dt: DateTime | undefined;
-  if (DateTime.isDateTime(value)) dt = value;
-  else if (value instanceof Date) dt = DateTime.fromJSDate(value, { zone: 'utc' });
+  if (isDateTime(value)) dt = value;
+  else if (value instanceof Date) dt = lux().DateTime.fromJSDate(value, { zone: 'utc' });
   else if (typeof value === 'string') {
     const text = value.trim();
-    dt = DateTime.fromISO(text, { setZone: true, zone: 'utc' });
-    if (!dt.isValid) dt = DateTime.fromSQL(text, { setZone: true, zone: 'utc' });
+    dt = lux().DateTime.fromISO(text, { setZone: true, zone: 'utc' });
+    if (!dt.isValid) dt = lux().DateTime.fromSQL(text, { setZone: true, zone: 'utc' });
   }
   if (!dt || !dt.isValid) {
     const shown = typeof value === 'string' ? `'${value}'` : value === null || value === undefined ? 'null' : typeof value;

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { isDateTime } from '../model/luxon.js';
 import { WfError } from '../errors/index.js';
 
 /** True for arrays and for objects whose prototype is Object.prototype or null (JSON-like data). */
@@ -86,7 +86,7 @@ export const STAR: unique symbol = Symbol('*');
 /** Dates and luxon values read as their ISO text everywhere an expression sees them as scalars. */
 function dateText(value: unknown): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  if (DateTime.isDateTime(value)) return value.isValid ? (value.toISO() ?? '') : 'Invalid DateTime';
+  if (isDateTime(value)) return value.isValid ? (value.toISO() ?? '') : 'Invalid DateTime';
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
@@ -43,7 +43,7 @@ export const runShell: StageRunner = async (run) => {
   const withNul = Object.keys(env).find((k) => env[k]!.includes('\0'));
   if (withNul) {
     command.cleanup();
-    rmSync(outputFile, { force: true });
+    removeFile(outputFile);
     throw new WfError('E_STAGE', `the value for ${withNul} contains a NUL byte, which no process environment can hold`, { loc: stage.loc, hint: 'remove the NUL byte from the param or output it comes from' });
   }
   const { cmd, args } = command;
@@ -77,7 +77,16 @@ export const runShell: StageRunner = async (run) => {
     const why = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     throw new StageFailure(new WfError('E_STAGE', `script ${why}`, { loc: stage.loc }), outputs);
   } finally {
-    rmSync(outputFile, { force: true });
+    removeFile(outputFile);
     command.cleanup();
   }
 };
+
+/** unlink, without the lstat rmSync makes first (a file per stage). */
+function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone (the script removed it)
+  }
+}
