@@ -2,11 +2,13 @@
 // Overhead beside a peer (issue 10): wf against doit (Python; `apt install python3-doit`), run on the
 // same workload, alternating, medians of 5: 100 independent `true` tasks, a 100-task chain; wf's own
 // cost per job with no child process (`echo:` stages); `wf run hello-world` against `node -e 0`; and
-// growth: 1,000 vs 10,000 chained echo jobs (time and peak RSS). Prints ratios; a missing doit is said.
+// growth: 1,000 vs 10,000 chained echo jobs (time and peak RSS; bench/growth.mjs has more). Also the
+// same runs with `shell: sh` (dash, like doit), and the floor: 100 bash vs 100 sh from a shell loop.
+// Prints ratios; a missing doit is said.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV, REPO, WF, requireDist, stats, tempDir, writeTree } from './lib.mjs';
+import { ENV, REPO, WF, dropCache, requireDist, stats, tempDir, writeTree } from './lib.mjs';
 
 requireDist();
 const RUNS = 5;
@@ -33,6 +35,9 @@ function dodo(n, chain) {
 writeTree(dir, {
   'conf/p.yml': jobs('par-100', 100, { chain: false, stage: 'run: "true"' }),
   'conf/c.yml': jobs('chain-100', 100, { chain: true, stage: 'run: "true"' }),
+  // The same with `shell: sh`: dash, the shell doit's string actions run.
+  'conf/ps.yml': jobs('par-100-sh', 100, { chain: false, stage: 'run: "true"\n          shell: sh' }),
+  'conf/cs.yml': jobs('chain-100-sh', 100, { chain: true, stage: 'run: "true"\n          shell: sh' }),
   'conf/e.yml': jobs('echo-1000', 1000, { chain: false, stage: 'echo: x' }),
   'conf/e1.yml': jobs('echo-1', 1, { chain: false, stage: 'echo: x' }),
   'conf/g1k.yml': jobs('grow-1k', 1000, { chain: true, stage: 'echo: x' }),
@@ -81,8 +86,22 @@ line('100 independent `true` jobs', p, pd, 'doit');
 const [c, cd] = sideBySide(wf('chain-100'), hasDoit ? doit('chain') : undefined);
 line('100-job chain of `true`', c, cd, 'doit');
 
+const [ps, psd] = sideBySide(wf('par-100-sh'), hasDoit ? doit('par') : undefined);
+line('100 independent `true` jobs, shell: sh', ps, psd, 'doit');
+const [cs, csd] = sideBySide(wf('chain-100-sh'), hasDoit ? doit('chain') : undefined);
+line('100-job chain of `true`, shell: sh', cs, csd, 'doit');
+// The floor under any runner: the shells themselves, 100 one after another from a shell loop.
+const loop = (shell) => () => run('bash', ['-c', `for i in $(seq 100); do ${shell} -c true; done`]);
+const [bashLoop, shLoop] = sideBySide(loop('bash --noprofile --norc -eo pipefail'), loop('sh'));
+console.log(`floor: 100 × bash -c true ${bashLoop.median.toFixed(3)} s, 100 × sh -c true ${shLoop.median.toFixed(3)} s (one after another, from bash)`);
+
 const [hello, node0] = sideBySide(() => run(process.execPath, [WF, 'run', 'hello-world', '--state', state], REPO), () => run(process.execPath, ['-e', '0']));
 console.log(`wf run hello-world: ${hello.median.toFixed(3)} s, node -e 0 ${node0.median.toFixed(3)} s, ratio ${(hello.median / node0.median).toFixed(2)}× (target ≤ 2×)`);
+const [cold] = sideBySide(() => {
+  dropCache(state);
+  return run(process.execPath, [WF, 'run', 'hello-world', '--state', state], REPO);
+});
+console.log(`wf run hello-world, cold model cache: ${cold.median.toFixed(3)} s, ratio ${(cold.median / node0.median).toFixed(2)}× node -e 0`);
 
 const [e1000] = sideBySide(wf('echo-1000'));
 const [e1] = sideBySide(wf('echo-1'));

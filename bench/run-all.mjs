@@ -10,7 +10,7 @@ import { REPO, requireDist } from './lib.mjs';
 
 requireDist();
 const here = dirname(fileURLToPath(import.meta.url));
-const SCRIPTS = ['startup.mjs', 'parallel-jobs.mjs', 'hook-throughput.mjs', 'large-conf.mjs', 'plan.mjs', 'durable.mjs', 'schedule.mjs', 'stage-kinds.mjs', 'shell-parse.mjs', 'overhead.mjs'];
+const SCRIPTS = ['startup.mjs', 'parallel-jobs.mjs', 'hook-throughput.mjs', 'large-conf.mjs', 'plan.mjs', 'durable.mjs', 'schedule.mjs', 'stage-kinds.mjs', 'shell-parse.mjs', 'overhead.mjs', 'growth.mjs'];
 
 console.log(`wf benchmarks — ${REPO}, node ${process.version}, ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 let crashed = 0;

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 const builtinsAsRequire = {
   name: 'node-builtins-as-require',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (a) => (a.namespace === 'node-builtin' ? { path: a.path, external: true } : { path: a.path, namespace: 'node-builtin' }));
+    // Static imports only: an `await import('node:fs')` stays an import (esbuild would give it a chunk of its own).
+    b.onResolve({ filter: /^node:/ }, (a) => (a.kind === 'import-statement' && a.namespace !== 'node-builtin' ? { path: a.path, namespace: 'node-builtin' } : { path: a.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
   },
 };

@@ -24,8 +24,6 @@ export interface Project {
   ons: Map<string, OnTemplate>;
   /** Every template name in conf/ (parsed or not) with where it is defined. */
   names: Map<string, Array<{ file: string; line: number }>>;
-  /** Raw YAML of each parsed pipeline, for checks that need positions (hooks' `with:`). */
-  sources: Map<string, { src: SourceFile; raw: Record<string, unknown> }>;
 }
 
 export interface LoadOptions {
@@ -67,10 +65,10 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     }
     return src;
   };
-  const reported = new Set<SourceFile>();
+  const reported = new Set<string>();
   const report = (src: SourceFile): void => {
-    if (reported.has(src)) return;
-    reported.add(src);
+    if (reported.has(src.file)) return;
+    reported.add(src.file);
     errors.push(...src.errors);
   };
 
@@ -106,7 +104,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     }
   }
 
-  const project: Project = { confDir, pipelines: new Map(), ons: new Map(), names, sources: new Map() };
+  const project: Project = { confDir, pipelines: new Map(), ons: new Map(), names };
   // Templates with a problem of their own (or in what they reference): `wf list` shows the rest.
   const failed = new Set<string>();
   const wanted = options.only ? new Set<string>() : new Set(names.keys());
@@ -128,8 +126,22 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   };
 
   let missing = false;
-  while (queue.length > 0) {
-    const name = queue.shift()!;
+  // Templates still to compile per file: a file's parsed document is dropped after its last one, so
+  // memory holds one file's YAML tree at a time, not all of conf/ (100k templates: GBs, and GC time).
+  const left = new Map<string, number>();
+  for (const places of names.values()) for (const p of places) left.set(p.file, (left.get(p.file) ?? 0) + 1);
+  const done = (file: string): void => {
+    const n = (left.get(file) ?? 1) - 1;
+    left.set(file, n);
+    if (n > 0) return;
+    const src = parsed.get(file);
+    if (src && src.errors.length === 0) {
+      parsed.delete(file);
+      roots.delete(src);
+    }
+  };
+  for (let next = 0; next < queue.length; next++) {
+    const name = queue[next]!;
     if (compiled.has(name)) continue;
     compiled.add(name);
     wanted.add(name);
@@ -143,17 +155,25 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
     if (src.errors.length > 0) continue;
     const root = rootOf(src);
     const single = src instanceof SingleTemplateSource;
-    if (!root || (!single && !Object.hasOwn(root, name))) continue;
+    if (!root || (!single && !Object.hasOwn(root, name))) {
+      done(file.file);
+      continue;
+    }
     const raw = single ? src.body(root) : root[name];
     const before = errors.length;
     if (single) errors.push(src.formError());
     const compiledOne = compileTemplate(name, raw, src, errors);
+    if (compiledOne?.kind === 'Pipeline') {
+      // The checks that need the YAML's positions, while the file is parsed.
+      errors.push(...checkNeeds(compiledOne.pipeline, src));
+      errors.push(...checkExpressions(compiledOne.pipeline, compiledOne.raw, src));
+    }
+    done(file.file);
     if (errors.length > before) failed.add(name);
     if (!compiledOne) continue;
     if (compiledOne.kind === 'On') project.ons.set(name, compiledOne);
     else {
       project.pipelines.set(name, compiledOne.pipeline);
-      project.sources.set(name, { src, raw: compiledOne.raw });
       for (const ref of compiledOne.onNames) {
         onRefs.push({ pipeline: compiledOne.pipeline, ...ref });
         queue.push(ref.name);
@@ -188,10 +208,7 @@ export function inspectProject(options: LoadOptions): { project: Project; errors
   }
 
   for (const pipeline of project.pipelines.values()) {
-    const { src, raw } = project.sources.get(pipeline.name)!;
     const before = errors.length;
-    errors.push(...checkNeeds(pipeline, src));
-    errors.push(...checkExpressions(pipeline, raw, src));
     errors.push(...checkTriggerParams(pipeline, project.pipelines));
     for (const target of triggerTargets(pipeline)) {
       if (hasTemplate(target.name)) continue; // a name given by an expression is checked when it is rendered

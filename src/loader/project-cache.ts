@@ -91,7 +91,6 @@ function readEntry(cacheFile: string, files: ConfFile[], confDir: string): Proje
     pipelines: new Map(entry.pipelines.map((p) => [p.name, p])),
     ons: new Map(entry.ons.map((o) => [o.name, o])),
     names,
-    sources: new Map(),
   };
 }
 
