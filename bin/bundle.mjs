@@ -8,7 +8,7 @@
 // relative to its own module (`../index.js` for hooks that import wf-runner) mean the same in both.
 // Native and runtime-loaded packages stay outside the bundle and load from node_modules.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,5 +45,6 @@ await build({
   // CommonJS packages in the bundle (commander, ignore…) call require for Node's own modules.
   banner: { js: "import { createRequire as __wfCreateRequire } from 'node:module'; const require = __wfCreateRequire(import.meta.url);" },
   plugins: [builtinsAsRequire],
+  define: { __WF_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   logLevel: 'warning',
 });
