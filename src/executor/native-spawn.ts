@@ -190,8 +190,9 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     // SIGCHLD handlers are not ref'd: this keeps the loop alive until every child is reaped, and
     // reaps (once a second) whatever a coalesced signal might have left.
     sweep ??= setInterval(reap, 1000);
-    // It may have exited (and its SIGCHLD been handled) before it was in `waiting`.
-    reap();
+    // It may have exited (and its SIGCHLD been handled) before it was in `waiting`. Reaped on the
+    // next turn, not now: the caller attaches its 'exit' listener (which kills leftovers) after this returns.
+    setImmediate(reap);
     return child;
   };
 

@@ -123,4 +123,19 @@ describe.each([
     if (left) spawnSync('pkill', ['-9', '-f', marker]);
     expect(left).toBe('');
   });
+
+  it('kills what a script left in its group even when the script exits at once, many at a time', async () => {
+    const host = newHost();
+    const marker = `wf-left-${process.pid}-${native}`;
+    const start = Date.now();
+    const exits = await Promise.all(
+      Array.from({ length: 20 }, () => host.spawn(bash(`(exec -a ${marker} sleep 30) >/dev/null 2>&1 & exit 0`), { onData: () => {} })),
+    );
+    expect(exits.every((e) => e.code === 0)).toBe(true);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    await sleep(200);
+    const left = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.trim();
+    if (left) spawnSync('pkill', ['-9', '-f', marker]);
+    expect(left).toBe('');
+  });
 });

@@ -40,7 +40,7 @@ export const runShell: StageRunner = async (run) => {
   const outputFile = join(runTempDir(task.runId), `output-${process.pid}-${++outputFiles}`);
   writeFileSync(outputFile, '', { mode: 0o600 });
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
-  const withNul = Object.keys(env).find((k) => env[k]!.includes('\0'));
+  const withNul = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
   if (withNul) {
     command.cleanup();
     removeFile(outputFile);
