@@ -167,7 +167,7 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     let rc: number;
     try {
       rc = await new Promise<number>((resolve, reject) =>
-        posixSpawn.async(pidCell, file, actions, attr, [request.cmd, ...request.args, null], [...env, null], (e: unknown, r: number) => (e ? reject(e) : resolve(r))),
+        posixSpawn.async(pidCell, file, actions, attr, [request.argv0 ?? request.cmd, ...request.args, null], [...env, null], (e: unknown, r: number) => (e ? reject(e) : resolve(r))),
       );
     } finally {
       starting.delete(pidCell);

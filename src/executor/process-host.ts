@@ -9,6 +9,8 @@ export interface ProcessExit {
   code: number | null;
   signal: string | null;
   error?: string;
+  /** The process never existed (exec failed): nothing ran. */
+  notStarted?: boolean;
 }
 
 export interface SpawnHooks {
@@ -39,10 +41,10 @@ export class ProcessHost {
       // detached: the script and everything it starts share one process group we can kill as a whole.
       child = native
         ? await native.spawn(request)
-        : (spawn(request.cmd, request.args, { env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd }) as SpawnedChild);
+        : (spawn(request.cmd, request.args, { argv0: request.argv0, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd }) as SpawnedChild);
     } catch (e) {
       // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.
-      return { code: null, signal: null, error: (e as Error).message };
+      return { code: null, signal: null, error: (e as Error).message, notStarted: true };
     }
     return this.watch(child, hooks);
   }
@@ -86,7 +88,7 @@ export class ProcessHost {
         if (pid !== undefined) hooks.onEnd?.(pid);
         resolve(result);
       };
-      child.on('error', (e) => finish({ code: null, signal: null, error: e.message }));
+      child.on('error', (e) => finish({ code: null, signal: null, error: e.message, ...(pid === undefined && { notStarted: true }) }));
       // The shell has exited: what it left in its group (`sleep 30 &`) is killed now, which also
       // closes the pipes such leftovers hold, so 'close' follows at once.
       child.on('exit', (code, signal) => {

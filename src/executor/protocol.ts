@@ -106,6 +106,8 @@ export type JobEvent =
 /** A process a shell stage asks for. */
 export interface SpawnRequest {
   cmd: string;
+  /** argv[0] when it is not `cmd` (a program found on PATH, started as the name it was called by). */
+  argv0?: string;
   args: string[];
   env: Record<string, string>;
   cwd?: string;

@@ -23,7 +23,8 @@ class FakeTransport implements JobTransport {
   ) {}
 
   async spawn(request: SpawnRequest, _owner: unknown, onData: (s: 'stdout' | 'stderr', d: string) => void, signal: AbortSignal): Promise<ProcessExit> {
-    const script = request.args[request.args.length - 1]!;
+    // A plain command comes started without bash (argv0 and its words); a script comes as bash's -c argument.
+    const script = request.argv0 !== undefined ? [request.argv0, ...request.args].join(' ') : request.args[request.args.length - 1]!;
     this.started.push({ script, at: this.clock.now() });
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
 import type { RunStage } from '../../model/types.js';
+import { plainCommand } from './direct-exec.js';
 import { renderScript, renderShell, type ExprContext, type RenderOptions } from '../../template/index.js';
 
 export interface ScriptCommand {
@@ -10,6 +11,8 @@ export interface ScriptCommand {
   args: string[];
   /** The environment variables that carry the expressions' values. */
   env: Record<string, string>;
+  /** A bash script that is one command of plain words: its words, to start without bash (direct-exec.ts). */
+  direct?: string[] | null;
   /** Removes the script file, if one was written. */
   cleanup(): void;
 }
@@ -29,7 +32,7 @@ export function scriptCommand(stage: RunStage, ctx: ExprContext, render: RenderO
   if (shell === 'bash' || shell === 'sh') {
     const { script, env } = renderShell(stage.run, ctx, { ...render, guards: stage.guards });
     const args = shell === 'sh' ? ['-e', '-c', script] : ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script];
-    return { cmd: shell, args, env, cleanup: () => {} };
+    return { cmd: shell, args, env, direct: shell === 'bash' ? plainCommand(stage.run) : null, cleanup: () => {} };
   }
   let script: string;
   let env: Record<string, string> = {};

@@ -5,6 +5,7 @@ import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
 import { scriptCommand } from './script-command.js';
+import { directRequest } from './direct-exec.js';
 import { runTempDir } from '../run-files.js';
 import { secretForms } from '../mask.js';
 
@@ -55,7 +56,7 @@ export const runShell: StageRunner = async (run) => {
   try {
     let tail = '';
     const pending = { stdout: '', stderr: '' };
-    const exit = await run.spawn({ cmd, args, env }, (stream, data) => {
+    const onData = (stream: 'stdout' | 'stderr', data: string) => {
       const lines = (pending[stream] + data).split('\n');
       let rest = lines.pop()!;
       for (const line of lines) run.log(stream, line);
@@ -67,7 +68,11 @@ export const runShell: StageRunner = async (run) => {
       }
       pending[stream] = rest;
       if (stream === 'stdout') tail = (tail.length + data.length > 2 * STDOUT_TAIL ? tail.slice(-STDOUT_TAIL) : tail) + data.slice(-STDOUT_TAIL);
-    });
+    };
+    const direct = command.direct ? directRequest(command.direct, env) : null;
+    let exit = await run.spawn(direct ?? { cmd, args, env }, onData);
+    // It could not be exec'd (a script without #!, a noexec mount): bash runs it, or says why not.
+    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env }, onData);
     tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
