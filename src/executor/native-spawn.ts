@@ -30,7 +30,8 @@ export interface SpawnedChild extends EventEmitter {
 
 /** Starts the process, or rejects (`spawn bash ENOENT`, E2BIG…) when it cannot be started. */
 export interface NativeSpawner {
-  spawn(request: SpawnRequest): Promise<SpawnedChild>;
+  /** `alone`: no other stage process is running, so nothing gains from the main thread going on during the vfork and exec. */
+  spawn(request: SpawnRequest, alone?: boolean): Promise<SpawnedChild>;
   /** SIGKILL to the groups of spawns still under way (waits the moment each needs to have a pid). */
   killStarting(): void;
 }
@@ -143,7 +144,7 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
   // spends on other jobs instead of waiting.
   const starting = new Set<Int32Array>();
 
-  const spawn = async (request: SpawnRequest): Promise<SpawnedChild> => {
+  const spawn = async (request: SpawnRequest, alone = false): Promise<SpawnedChild> => {
     const file = resolveCommand(request.cmd, request.env.PATH ?? process.env.PATH ?? '', resolved);
     if (!file) throw new Error(`spawn ${request.cmd} ENOENT`);
     const out = new Int32Array(2);
@@ -166,9 +167,10 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     starting.add(pidCell);
     let rc: number;
     try {
-      rc = await new Promise<number>((resolve, reject) =>
-        posixSpawn.async(pidCell, file, actions, attr, [request.argv0 ?? request.cmd, ...request.args, null], [...env, null], (e: unknown, r: number) => (e ? reject(e) : resolve(r))),
-      );
+      const argv = [request.argv0 ?? request.cmd, ...request.args, null];
+      rc = alone
+        ? (posixSpawn(pidCell, file, actions, attr, argv, [...env, null]) as number)
+        : await new Promise<number>((resolve, reject) => posixSpawn.async(pidCell, file, actions, attr, argv, [...env, null], (e: unknown, r: number) => (e ? reject(e) : resolve(r))));
     } finally {
       starting.delete(pidCell);
       actionsDestroy(actions);

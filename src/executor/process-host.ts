@@ -40,7 +40,7 @@ export class ProcessHost {
     try {
       // detached: the script and everything it starts share one process group we can kill as a whole.
       child = native
-        ? await native.spawn(request)
+        ? await native.spawn(request, this.live.size === 0)
         : (spawn(request.cmd, request.args, { argv0: request.argv0, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: request.cwd }) as SpawnedChild);
     } catch (e) {
       // e.g. E2BIG (an environment larger than the OS allows): the stage fails, the run goes on.

@@ -53,17 +53,32 @@ export function directRequest(words: string[], env: Record<string, string>, cwd 
 function findProgram(name: string, path: string | undefined, cwd: string): string | null {
   if (name.includes('/')) return probe(isAbsolute(name) ? name : join(cwd, name)) === 'startable' ? name : null;
   if (path === undefined) return null;
+  const key = `${name}\0${path}`;
+  const known = found.get(key);
+  if (known && Date.now() - known.at < REMEMBER_MS && probe(known.file) === 'startable') return known.file;
+  found.delete(key);
   for (const dir of path.split(':')) {
     // An empty or relative entry means a folder relative to the stage's cwd: bash decides that one.
     if (!isAbsolute(dir)) return null;
     const file = join(dir, name);
-    // Searched at each stage, as bash would (a program installed meanwhile is found); a stat that misses throws nothing.
-    const found = statSync(file, { throwIfNoEntry: false }) ? probe(file) : 'absent';
-    if (found === 'startable') return file;
-    if (found === 'bash') return null;
+    // A stat that misses throws nothing (accessSync would build an exception per PATH entry).
+    const what = statSync(file, { throwIfNoEntry: false }) ? probe(file) : 'absent';
+    if (what === 'startable') {
+      found.set(key, { file, at: Date.now() });
+      return file;
+    }
+    if (what === 'bash') return null;
   }
   return null;
 }
+
+/**
+ * Where a name was found along a PATH, for a moment: a search costs a stat per PATH entry, and a
+ * run of many short stages asks for the same few programs. A program installed meanwhile in an
+ * earlier PATH folder is seen once the moment has passed (bash would see it at once).
+ */
+const found = new Map<string, { file: string; at: number }>();
+const REMEMBER_MS = 1000;
 
 /**
  * What bash would do with this file: skip it (absent, a folder, not executable: the search goes
