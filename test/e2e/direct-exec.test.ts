@@ -25,7 +25,9 @@ async function run(dir: string) {
   const { mkdirSync, renameSync } = await import('node:fs');
   mkdirSync(bin, { recursive: true });
   if (existsSync(join(dir, 'fakebin-bash'))) renameSync(join(dir, 'fakebin-bash'), join(bin, 'bash'));
-  return runWf(['run', 'p'], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+  // Variables that make a stage go through bash anyway (bash sets or drops them) are left out here.
+  const special = Object.keys(process.env).filter((k) => /^(BASH|COMP_)|^(OLDPWD|PS[1-4]|IFS|OPTIND|OPTERR|LINENO|SHELLOPTS)$/.test(k));
+  return runWf(['run', 'p'], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}`, ...Object.fromEntries(special.map((k) => [k, undefined])) } });
 }
 
 const bashLog = (dir: string) => (existsSync(join(dir, 'bash.log')) ? readFileSync(join(dir, 'bash.log'), 'utf8').trim().split('\n') : []);
@@ -82,11 +84,41 @@ describe('a run: script that is one plain command starts without bash', () => {
   });
 });
 
+describe('where bash would not simply exec the command, bash runs it', () => {
+  it('a second line, a variable bash resets or drops, a shell level bash resets; true and false stay the builtins whatever PATH holds', async () => {
+    const dir = project(
+      [
+        '        - run: "env\\n\\n"',
+        '        - run: env',
+        '          env: {PS4: "zz "}',
+        '        - run: env',
+        '          env: {OLDPWD: /no/such/folder}',
+        '        - run: env',
+        '          env: {SHLVL: "1200"}',
+        '        - run: printenv SHLVL',
+        '          env: {SHLVL: "7"}',
+        '        - run: "true"',
+      ].map((l) => `${l}\n`).join(''),
+      // A `true` first on PATH that fails: bash would never run it.
+      { 'bin/true': '#!/bin/sh\necho shadow; exit 3\n' },
+    );
+    chmodSync(join(dir, 'bin', 'true'), 0o755);
+    const r = await run(dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/shadow/);
+    expect(r.stdout).toMatch(/^\[j\] {3}7$/m);
+    expect(r.stdout).not.toMatch(/OLDPWD=\/no\/such\/folder/);
+    expect(r.stdout).toMatch(/shell level \(1201\) too high/);
+    expect(bashLog(dir).filter((l) => l.startsWith('env')).length).toBe(4);
+  });
+});
+
 describe('plainCommand', () => {
   it('takes plain words only', () => {
     expect(plainCommand('python3 etl.py --date=2024-01-01 --out ./x,y:z@1+2\n')).toEqual(['python3', 'etl.py', '--date=2024-01-01', '--out', './x,y:z@1+2']);
     expect(plainCommand('true')).toEqual(['true']);
-    for (const s of ['true x', 'echo hi', 'cd /tmp', 'A=1 env', 'ls *.csv', 'ls ~', 'echo {a,b}', 'a; b', 'a && b', 'a | b', 'a > f', "a 'q'", 'a "q"', 'a $X', 'a\\ b', 'a\nb', '! x', 'a # c', 'if', 'time ls', 'exec ls', '%1', '[ -f x ]', 'a `b`', 'a (b)'])
+    expect(plainCommand('dbt run \n')).toEqual(['dbt', 'run']);
+    for (const s of ['dbt run\n\n', 'dbt run\n ', 'true x', 'echo hi', 'cd /tmp', 'A=1 env', 'ls *.csv', 'ls ~', 'echo {a,b}', 'a; b', 'a && b', 'a | b', 'a > f', "a 'q'", 'a "q"', 'a $X', 'a\\ b', 'a\nb', '! x', 'a # c', 'if', 'time ls', 'exec ls', '%1', '[ -f x ]', 'a `b`', 'a (b)'])
       expect(plainCommand(s), s).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { SpawnRequest } from '../protocol.js';
 
 // A `run:` script that is one simple command of plain words (`python3 etl.py --full`, `dbt run`)
@@ -10,7 +10,8 @@ import type { SpawnRequest } from '../protocol.js';
 // commands, a builtin, a value from `${{ }}`) runs in bash as before.
 
 /** Bytes that mean the same to bash inside a word as outside: no quoting, expansion or operator. */
-const PLAIN_COMMAND = /^[ \t]*[A-Za-z0-9_@+:,./-]+(?:[ \t]+[A-Za-z0-9_@%+=:,./-]+)*[ \t\n]*$/;
+// One line: after a second line (even an empty one) bash forks and waits instead of exec'ing.
+const PLAIN_COMMAND = /^[ \t]*[A-Za-z0-9_@+:,./-]+(?:[ \t]+[A-Za-z0-9_@%+=:,./-]+)*[ \t]*\n?$/;
 
 /** bash keywords and builtins (`compgen -bk`): bash runs these itself, never a program of that name. */
 const BASH_OWN = new Set(
@@ -39,46 +40,51 @@ export function plainCommand(script: string): string[] | null {
  * does before the command (BASH_ENV, SHELLOPTS, BASHOPTS, exported functions) also mean null.
  */
 export function directRequest(words: string[], env: Record<string, string>, cwd = process.cwd()): SpawnRequest | null {
-  for (const key of Object.keys(env)) if (key === 'BASH_ENV' || key === 'SHELLOPTS' || key === 'BASHOPTS' || key.startsWith('BASH_FUNC_')) return null;
+  for (const key of Object.keys(env)) if (key.startsWith('BASH') || key.startsWith('COMP_') || BASH_SETS.has(key)) return null;
   const shlvl = env.SHLVL;
-  if (shlvl !== undefined && !/^(0|[1-9][0-9]{0,8})$/.test(shlvl)) return null;
-  const file = findProgram(words[0]!, env.PATH, cwd);
+  // bash warns and resets a level of 1000 or more.
+  if (shlvl !== undefined && !(/^(0|[1-9][0-9]{0,2})$/.test(shlvl) && Number(shlvl) <= 998)) return null;
+  // bash drops an inherited OLDPWD that is not a folder.
+  if (env.OLDPWD !== undefined && !statSync(env.OLDPWD, { throwIfNoEntry: false })?.isDirectory()) return null;
+  const name = words[0]!;
+  // The builtins never look at PATH; the programs do what they do when given no arguments.
+  const file = name === 'true' || name === 'false' ? coreProgram(name) : findProgram(name, env.PATH, cwd);
   if (!file) return null;
   const pwd = logicalCwd(env.PWD, cwd);
   if (!pwd) return null;
   return { cmd: file, argv0: words[0], args: words.slice(1), env: { ...env, PWD: pwd, SHLVL: shlvl ?? '0', _: file } };
 }
 
+/**
+ * Variables bash sets, resets or drops at start-up whatever the environment says (besides BASH*,
+ * which also covers BASH_ENV and exported functions, and COMP_*): with one of them inherited, the
+ * program would see something else without bash, so bash runs the stage.
+ */
+const BASH_SETS = new Set(
+  'SHELLOPTS PS1 PS2 PS3 PS4 PPID RANDOM SRANDOM HISTCMD IFS OPTIND OPTERR OPTARG LINENO EPOCHSECONDS EPOCHREALTIME SECONDS GROUPS FUNCNAME DIRSTACK UID EUID'.split(' '),
+);
+
+function coreProgram(name: string): string | null {
+  for (const dir of ['/usr/bin', '/bin']) if (probe(`${dir}/${name}`) === 'startable') return `${dir}/${name}`;
+  return null;
+}
+
 /** bash's command search: a name with '/' as it is, else the first executable file along PATH (absolute entries only here). */
 function findProgram(name: string, path: string | undefined, cwd: string): string | null {
-  if (name.includes('/')) return probe(isAbsolute(name) ? name : join(cwd, name)) === 'startable' ? name : null;
+  if (name.includes('/')) return probe(isAbsolute(name) ? name : `${cwd}/${name}`) === 'startable' ? name : null;
   if (path === undefined) return null;
-  const key = `${name}\0${path}`;
-  const known = found.get(key);
-  if (known && Date.now() - known.at < REMEMBER_MS && probe(known.file) === 'startable') return known.file;
-  found.delete(key);
   for (const dir of path.split(':')) {
     // An empty or relative entry means a folder relative to the stage's cwd: bash decides that one.
     if (!isAbsolute(dir)) return null;
-    const file = join(dir, name);
-    // A stat that misses throws nothing (accessSync would build an exception per PATH entry).
+    // Joined as bash joins them (no normalising: `a/link/..` is not `a`); searched at every stage,
+    // as a new bash would. A stat that misses throws nothing (accessSync builds an exception).
+    const file = `${dir}/${name}`;
     const what = statSync(file, { throwIfNoEntry: false }) ? probe(file) : 'absent';
-    if (what === 'startable') {
-      found.set(key, { file, at: Date.now() });
-      return file;
-    }
+    if (what === 'startable') return file;
     if (what === 'bash') return null;
   }
   return null;
 }
-
-/**
- * Where a name was found along a PATH, for a moment: a search costs a stat per PATH entry, and a
- * run of many short stages asks for the same few programs. A program installed meanwhile in an
- * earlier PATH folder is seen once the moment has passed (bash would see it at once).
- */
-const found = new Map<string, { file: string; at: number }>();
-const REMEMBER_MS = 1000;
 
 /**
  * What bash would do with this file: skip it (absent, a folder, not executable: the search goes
