@@ -162,15 +162,15 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     addDup2(actions, out[1]!, 1);
     addDup2(actions, err[1]!, 2);
     if (request.cwd !== undefined) addChdir(actions, request.cwd);
-    const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
+    const envp = [...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), null];
     const pidCell = new Int32Array(new SharedArrayBuffer(4));
     starting.add(pidCell);
     let rc: number;
     try {
       const argv = [request.argv0 ?? request.cmd, ...request.args, null];
       rc = alone
-        ? (posixSpawn(pidCell, file, actions, attr, argv, [...env, null]) as number)
-        : await new Promise<number>((resolve, reject) => posixSpawn.async(pidCell, file, actions, attr, argv, [...env, null], (e: unknown, r: number) => (e ? reject(e) : resolve(r))));
+        ? (posixSpawn(pidCell, file, actions, attr, argv, envp) as number)
+        : await new Promise<number>((resolve, reject) => posixSpawn.async(pidCell, file, actions, attr, argv, envp, (e: unknown, r: number) => (e ? reject(e) : resolve(r))));
     } finally {
       starting.delete(pidCell);
       actionsDestroy(actions);

@@ -9,8 +9,10 @@ import type { SpawnRequest } from '../protocol.js';
 // recipe lines without shell syntax. Anything else (a quote, `$`, a glob, a redirection, two
 // commands, a builtin, a value from `${{ }}`) runs in bash as before.
 
-/** Bytes that mean the same to bash inside a word as outside: no quoting, expansion or operator. */
-// One line: after a second line (even an empty one) bash forks and waits instead of exec'ing.
+/**
+ * Words of bytes that mean the same to bash inside a word as outside (no quoting, expansion or
+ * operator), on one line: after a second line, even an empty one, bash forks and waits instead.
+ */
 const PLAIN_COMMAND = /^[ \t]*[A-Za-z0-9_@+:,./-]+(?:[ \t]+[A-Za-z0-9_@%+=:,./-]+)*[ \t]*\n?$/;
 
 /** bash keywords and builtins (`compgen -bk`): bash runs these itself, never a program of that name. */
@@ -21,23 +23,23 @@ const BASH_OWN = new Set(
     'if then else elif fi case esac for select while until do done in function time { } ! [[ ]] coproc').split(' '),
 );
 
-/**
- * The words of a bash script that is one simple command of plain words, or null. `true` and
- * `false` without arguments count: the programs do what the builtins do.
- */
+/** Builtins whose programs (in /usr/bin or /bin, never looked up on PATH) do the same when given no arguments. */
+const SAME_AS_PROGRAM = new Set(['true', 'false']);
+
+/** The words of a bash script that is one simple command of plain words, or null. */
 export function plainCommand(script: string): string[] | null {
   if (!PLAIN_COMMAND.test(script)) return null;
   const words = script.trim().split(/[ \t]+/);
   const name = words[0]!;
-  if (BASH_OWN.has(name) && !((name === 'true' || name === 'false') && words.length === 1)) return null;
+  if (BASH_OWN.has(name) && !(SAME_AS_PROGRAM.has(name) && words.length === 1)) return null;
   return words;
 }
 
 /**
  * The request that starts `words` as bash would exec them, with the environment bash would give
  * (PWD, SHLVL and `_` set as bash sets them), or null where bash would do something else or the
- * command is not found (then bash runs it and reports as it does). Variables that change what bash
- * does before the command (BASH_ENV, SHELLOPTS, BASHOPTS, exported functions) also mean null.
+ * command is not found (then bash runs it and reports as it does), and where the environment holds
+ * a variable bash sets, resets or drops itself (BASH_SETS).
  */
 export function directRequest(words: string[], env: Record<string, string>, cwd = process.cwd()): SpawnRequest | null {
   for (const key of Object.keys(env)) if (key.startsWith('BASH') || key.startsWith('COMP_') || BASH_SETS.has(key)) return null;
@@ -47,12 +49,11 @@ export function directRequest(words: string[], env: Record<string, string>, cwd 
   // bash drops an inherited OLDPWD that is not a folder.
   if (env.OLDPWD !== undefined && !statSync(env.OLDPWD, { throwIfNoEntry: false })?.isDirectory()) return null;
   const name = words[0]!;
-  // The builtins never look at PATH; the programs do what they do when given no arguments.
-  const file = name === 'true' || name === 'false' ? coreProgram(name) : findProgram(name, env.PATH, cwd);
+  const file = SAME_AS_PROGRAM.has(name) ? coreProgram(name) : findProgram(name, env.PATH, cwd);
   if (!file) return null;
   const pwd = logicalCwd(env.PWD, cwd);
   if (!pwd) return null;
-  return { cmd: file, argv0: words[0], args: words.slice(1), env: { ...env, PWD: pwd, SHLVL: shlvl ?? '0', _: file } };
+  return { cmd: file, argv0: name, args: words.slice(1), env: { ...env, PWD: pwd, SHLVL: shlvl ?? '0', _: file } };
 }
 
 /**
@@ -110,6 +111,7 @@ function probe(file: string): 'absent' | 'startable' | 'bash' {
     if (fd !== undefined) closeSync(fd);
   }
 }
+
 /** PWD as bash sets it: the inherited one when it is a clean absolute path to the cwd, else the physical cwd. */
 function logicalCwd(inherited: string | undefined, cwd: string): string | null {
   if (inherited === undefined) return realpathSync(cwd);
