@@ -29,9 +29,11 @@ interface Batch {
 }
 
 /**
- * Shell stages spawn from this (main) thread; hook code runs in the piscina pool. Hook calls made
- * in the same tick go to the threads as batches (one message each way per batch, results streamed
- * back as they settle), which keeps thousands of short hook stages cheap.
+ * Shell stages spawn from this (main) thread; hook code runs in the piscina pool. Hook calls go to
+ * the threads as batches (one message each way per batch, results streamed back as they settle),
+ * which keeps thousands of short hook stages cheap. At most one batch per thread is out at a time:
+ * calls made while every thread is busy wait here and leave together when one frees up, so batches
+ * grow with the load instead of queueing as small ones inside piscina.
  */
 export class LocalTransport implements JobTransport {
   readonly host: ProcessHost;
@@ -39,6 +41,8 @@ export class LocalTransport implements JobTransport {
   private nextCall = 1;
   private queue: Call[] = [];
   private scheduled = false;
+  /** Batches sent and not yet finished (their piscina task has not settled). */
+  private out = 0;
 
   constructor(private readonly o: LocalTransportOptions) {
     this.host = o.host ?? new ProcessHost();
@@ -84,9 +88,10 @@ export class LocalTransport implements JobTransport {
 
   private flush(): void {
     this.scheduled = false;
-    const calls = this.queue.splice(0);
-    const size = Math.min(BATCH_MAX, Math.max(1, Math.ceil(calls.length / this.o.pool.maxThreads)));
-    for (let i = 0; i < calls.length; i += size) this.send(calls.slice(i, i + size));
+    const free = this.o.pool.maxThreads - this.out;
+    if (free <= 0 || this.queue.length === 0) return; // sent when a batch finishes
+    const size = Math.min(BATCH_MAX, Math.ceil(this.queue.length / free));
+    for (let i = 0; i < free && this.queue.length > 0; i++) this.send(this.queue.splice(0, size));
   }
 
   private send(calls: Call[]): void {
@@ -113,7 +118,14 @@ export class LocalTransport implements JobTransport {
         port1.close();
       }, 50).unref();
     };
-    this.o.pool.run({ kind: 'hooks', calls: calls.map((c) => c.task), port: port2 }, batch.terminate.signal, [port2]).then(
+    this.out++;
+    const finished = this.o.pool.run({ kind: 'hooks', calls: calls.map((c) => c.task), port: port2 }, batch.terminate.signal, [port2]);
+    const next = () => {
+      this.out--;
+      this.flush();
+    };
+    finished.then(next, next);
+    finished.then(
       () => {
         if (batch.open.size > 0) leftovers((c) => new WfError('E_HOOK_CRASH', `${c.task.uses}: its result was lost`, { loc: c.task.loc }));
       },

@@ -17,7 +17,11 @@ p:
         - id: typed
           uses: typed/typed@v1
           with: {n: 2}
-        - run: echo "got \${{ stages.ts.outputs.count }} \${{ stages.js.outputs.ok }} \${{ stages.typed.outputs.c }}"
+        - id: mjs
+          uses: selfm/selfm@v1
+        - id: via
+          uses: via/via@v1
+        - run: echo "got \${{ stages.ts.outputs.count }} \${{ stages.js.outputs.ok }} \${{ stages.typed.outputs.c }} \${{ stages.mjs.outputs.ok }} \${{ stages.via.outputs.ok }}"
         - uses: boom/boom@v1
 `;
 
@@ -26,6 +30,10 @@ const HOOKS = {
   'hooks/load.ts': "import { rows } from './csvutil';\nimport { rows as again } from './csvutil.js';\nexport const load = { name: 'load', tag: 'v1', with: { n: 'int' }, run: async (args: { n: number }) => ({ count: rows(args.n).length + again(1).length }) };\n",
   'hooks/esm.js': "export const hi = { name: 'hi', tag: 'v1', run: async () => ({ ok: 'yes' }) };\n",
   'hooks/typed.ts': "import { defineHook } from 'wf-runner';\nimport { rows } from './csvutil.js';\nexport const typed = defineHook({ name: 'typed', tag: 'v1', with: { n: 'int' } }, async (args) => ({ c: rows(args.n).length }));\n",
+  // ES modules naming wf-runner, directly and through a helper: the loader hook that resolves it is registered on demand.
+  'hooks/selfm.mjs': "import { defineHook } from 'wf-runner';\nexport const selfm = defineHook({ name: 'selfm', tag: 'v1' }, async () => ({ ok: 'm' }));\n",
+  'hooks/mk.mjs': "import { defineHook } from 'wf-runner';\nexport const make = (name) => defineHook({ name, tag: 'v1' }, async () => ({ ok: name }));\n",
+  'hooks/via.mjs': "import { make } from './mk.mjs';\nexport const via = make('via');\n",
   // Line 5 of the .ts source (the type on line 1 is gone from the JavaScript tsx runs).
   'hooks/boom.ts': "type A = { n: number };\n\nexport const boom = { name: 'boom', tag: 'v1', run: async (_: A) => {\n  const x = 1;\n  throw new Error('exploded here ' + x);\n} };\n",
 };
@@ -36,7 +44,7 @@ describe('hooks in any project', () => {
     it(`${type === 'no package.json' ? type : `package.json ${type ? `"type": "${type}"` : 'without type'}`}: .ts hooks importing sibling .ts helpers, an ESM .js hook, wf-runner not installed; an exception names the .ts line`, async () => {
       const dir = tmpProject({ ...manifest, 'conf/p.yml': CONF, ...HOOKS });
       const r = await runWf(['run', 'p'], { cwd: dir });
-      expect(r.stdout, r.stderr).toContain('got 4 yes 2');
+      expect(r.stdout, r.stderr).toContain('got 4 yes 2 m via');
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/✗ uses boom\/boom@v1 \S+: exploded here 1 \(at hooks\/boom\.ts:5:\d+\)/);
     });
