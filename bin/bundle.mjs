@@ -8,6 +8,8 @@
 // relative to its own module (`../index.js` for hooks that import wf-runner) mean the same in both.
 // Native and runtime-loaded packages stay outside the bundle and load from node_modules.
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,10 @@ const builtinsAsRequire = {
   setup(b) {
     // Static imports only: an `await import('node:fs')` stays an import (esbuild would give it a chunk of its own).
     b.onResolve({ filter: /^node:/ }, (a) => (a.kind === 'import-statement' && a.namespace !== 'node-builtin' ? { path: a.path, namespace: 'node-builtin' } : { path: a.path, external: true }));
-    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (a) => {
+      const names = Object.keys(require(a.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      return { contents: [`const m = require(${JSON.stringify(a.path)});`, 'export default m;', ...names.map((n) => `export const ${n} = /* @__PURE__ */ (() => m.${n})();`)].join('\n'), loader: 'js' };
+    });
   },
 };
 
@@ -35,6 +40,8 @@ await build({
     'self-resolve-hooks': 'dist/registry/self-resolve-hooks.js',
   },
   outdir: out,
+  // .mjs: Node then knows each file is an ES module without walking up to a package.json (~5 ms a start).
+  outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]',
   bundle: true,
   splitting: process.env.NOSPLIT ? false : true,
@@ -45,6 +52,6 @@ await build({
   // CommonJS packages in the bundle (commander, ignore…) call require for Node's own modules.
   banner: { js: "import { createRequire as __wfCreateRequire } from 'node:module'; const require = __wfCreateRequire(import.meta.url);" },
   plugins: [builtinsAsRequire],
-  define: { __WF_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
+  define: { __WF_MODULE_EXT__: JSON.stringify('.mjs'), __WF_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   logLevel: 'warning',
 });

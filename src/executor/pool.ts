@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import type { MessagePort } from 'node:worker_threads';
+import { MODULE_EXT } from '../module-ext.js';
 import type { HookResult, InspectResult, WorkerTask } from './protocol.js';
 
 export interface WorkerPool {
@@ -25,7 +26,7 @@ export function createPool(maxThreads = defaultThreads(), minThreads = 0): Worke
     (pool ??= import('piscina').then(
       ({ Piscina }) =>
         new Piscina({
-          filename: new URL('./worker.js', import.meta.url).href,
+          filename: new URL(`./worker${MODULE_EXT}`, import.meta.url).href,
           maxThreads,
           minThreads: Math.min(minThreads, maxThreads),
           idleTimeout: 30_000,

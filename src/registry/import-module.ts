@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MODULE_EXT } from '../module-ext.js';
 import { SELF } from './self-names.js';
 
 type TsxNamespace = { import: (specifier: string, parentURL: string) => Promise<Record<string, unknown>> };
@@ -31,7 +32,7 @@ function registerSelfResolve(): void {
   selfResolve = true;
   // tsx may run a .ts file as CommonJS (a folder without package.json): its imports are then require()s.
   selfResolveRequire();
-  const hooks = new URL('./self-resolve-hooks.js', import.meta.url);
+  const hooks = new URL(`./self-resolve-hooks${MODULE_EXT}`, import.meta.url);
   // Only from the built package (the sources run under a test runner have no .js beside them).
   if (existsSync(fileURLToPath(hooks))) register(hooks);
 }
