@@ -40,6 +40,9 @@ const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
 const O_RDONLY = 0;
+const O_WRONLY = 1;
+const O_CREAT = 0o100;
+const O_TRUNC = 0o1000;
 const O_CLOEXEC = 0o2000000;
 const WNOHANG = 1;
 /** Larger than glibc's posix_spawn_file_actions_t (80 B), posix_spawnattr_t (336 B), sigset_t (128 B). */
@@ -162,6 +165,9 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     addDup2(actions, out[1]!, 1);
     addDup2(actions, err[1]!, 2);
     if (request.cwd !== undefined) addChdir(actions, request.cwd);
+    // Opened on the number of our pipe's write end, which is already on fd 1 and closes at exec:
+    // a number that is surely ours. O_CLOEXEC: the stage gets the file by its path only.
+    if (request.outputFile !== undefined) addOpen(actions, out[1]!, request.outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600);
     const envp = [...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), null];
     const pidCell = new Int32Array(new SharedArrayBuffer(4));
     starting.add(pidCell);

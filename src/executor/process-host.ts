@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { loadedNativeSpawner, nativeSpawner, type SpawnedChild } from './native-spawn.js';
 import type { SpawnRequest } from './protocol.js';
 
@@ -38,6 +39,8 @@ export class ProcessHost {
     const native = this.options.native === false ? null : nativeSpawner(this.live.size > 0);
     let child: SpawnedChild;
     try {
+      // posix_spawn has the child create the output file (off this thread when the spawn is); a fork creates it here.
+      if (!native && request.outputFile !== undefined) writeFileSync(request.outputFile, '', { mode: 0o600 });
       // detached: the script and everything it starts share one process group we can kill as a whole.
       child = native
         ? await native.spawn(request, this.live.size === 0)

@@ -111,6 +111,8 @@ export interface SpawnRequest {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /** Created empty (mode 0600) just before the process starts: the stage's `$WF_OUTPUT`. */
+  outputFile?: string;
 }
 
 /** Broadcast from the main thread to the hook workers: ask a running hook to stop (ctx.signal). */

@@ -119,3 +119,35 @@ describe('outputs flow between stages and jobs', () => {
     expect(kinds.outputs).toMatchObject({ limitType: 'number', limitPlusOne: 10, tablesIsArray: true, tableCount: 2, nested: { first: 'a' } });
   });
 });
+
+describe('$WF_OUTPUT before the script runs', () => {
+  // Six jobs at once: the first stage processes start through child_process, the later ones through
+  // posix_spawn (koffi loads once a second process runs); WF_SPAWN=node forks them all.
+  const jobs = Array.from({ length: 6 }, (_, i) =>
+    [
+      `    j${i}:`,
+      '      stages:',
+      '        - id: shell',
+      '          run: |',
+      '            [ -f "$WF_OUTPUT" ] && [ ! -s "$WF_OUTPUT" ] && echo "mode=$(stat -c %a "$WF_OUTPUT")" >> "$WF_OUTPUT"',
+      '        - id: plain',
+      '          run: ./check.sh',
+      '      outputs:',
+      '        shell: ${{ stages.shell.outputs.mode }}',
+      '        plain: ${{ stages.plain.outputs.mode }}',
+    ].join('\n'),
+  );
+  const conf = `out-file:\n  type: Pipeline\n  jobs:\n${jobs.join('\n')}\n`;
+  const check = '#!/bin/sh\n[ -f "$WF_OUTPUT" ] && [ ! -s "$WF_OUTPUT" ] && echo "mode=$(stat -c %a "$WF_OUTPUT")" >> "$WF_OUTPUT"\n';
+
+  for (const spawn of ['posix_spawn', 'node']) {
+    it(`exists, empty and private (0600) in every stage, whichever way it starts (${spawn})`, async () => {
+      const dir = tmpProject({ 'conf/p.yml': conf, 'check.sh': check });
+      (await import('node:fs')).chmodSync(join(dir, 'check.sh'), 0o755);
+      const r = await runWf(['run', 'out-file', '--json'], { cwd: dir, env: spawn === 'node' ? { WF_SPAWN: 'node' } : {} });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const run = onlyRun(join(dir, '.wf'));
+      for (let i = 0; i < 6; i++) expect(jobOf(run, `j${i}`).outputs).toEqual({ shell: '600', plain: '600' });
+    });
+  }
+});

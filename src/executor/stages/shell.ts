@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
@@ -38,8 +38,8 @@ export const runShell: StageRunner = async (run) => {
   const command = scriptCommand(stage, ctx, render, runTempDir(task.runId));
   const exprEnv = command.env;
   // The run's folder is private (0700) and this process's own: a counter names files uniquely.
+  // Created by whoever starts the process (SpawnRequest.outputFile), as close to the start as it can be.
   const outputFile = join(runTempDir(task.runId), `output-${process.pid}-${++outputFiles}`);
-  writeFileSync(outputFile, '', { mode: 0o600 });
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
   const withNul = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
   if (withNul) {
@@ -70,13 +70,13 @@ export const runShell: StageRunner = async (run) => {
       if (stream === 'stdout') tail = (tail.length + data.length > 2 * STDOUT_TAIL ? tail.slice(-STDOUT_TAIL) : tail) + data.slice(-STDOUT_TAIL);
     };
     const direct = command.direct ? directRequest(command.direct, env) : null;
-    let exit = await run.spawn(direct ?? { cmd, args, env }, onData);
+    let exit = await run.spawn(direct ? { ...direct, outputFile } : { cmd, args, env, outputFile }, onData);
     // It could not be exec'd (a script without #!, a noexec mount): bash runs it, or says why not.
-    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env }, onData);
+    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env, outputFile }, onData);
     tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
-    const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readFileSync(outputFile, 'utf8')) };
+    const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readOutputFile(outputFile)) };
     if (exit.code === 0) return outputs;
     if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), outputs, true);
     const why = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
@@ -86,6 +86,16 @@ export const runShell: StageRunner = async (run) => {
     command.cleanup();
   }
 };
+
+/** The output file's text; none when no process was started (a stage cancelled before its start). */
+function readOutputFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
+}
 
 /** unlink, without the lstat rmSync makes first (a file per stage). */
 function removeFile(file: string): void {
