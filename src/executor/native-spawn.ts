@@ -50,6 +50,8 @@ const OPAQUE = 1024;
 
 let loaded: NativeSpawner | null | undefined;
 let forks = 0;
+/** Stage processes the run is known to start (its `run:` stages, counted once each). */
+let expected = 0;
 /** Loading koffi costs ~20 ms, about what four forks cost beyond posix_spawn: a run that starts a
  * few stages one at a time never loads it; one that starts a fifth, or a second while the first
  * still runs (jobs in parallel), does. */
@@ -61,11 +63,17 @@ const FORKS_BEFORE_LOADING = 4;
  */
 export function nativeSpawner(othersRunning = false): NativeSpawner | null {
   if (loaded !== undefined) return loaded;
-  if (forks < FORKS_BEFORE_LOADING && !othersRunning) {
+  if (forks < FORKS_BEFORE_LOADING && !othersRunning && expected <= FORKS_BEFORE_LOADING) {
     forks++;
     return null;
   }
   return (loaded = load());
+}
+
+/** A run says how many stage processes it will start at least: with more than a few, the back end
+ * is loaded for the first one instead of after several forks. */
+export function expectSpawns(count: number): void {
+  expected = Math.max(expected, count);
 }
 
 /** The back end if it is loaded (nothing is starting through it otherwise). */

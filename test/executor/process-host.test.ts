@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadNativeSpawner } from '../../src/executor/native-spawn.js';
 import { KILL_GRACE_MS, ProcessHost } from '../../src/executor/process-host.js';
 import { alive } from '../helpers/processes.js';
@@ -13,6 +13,19 @@ const bash = (script: string) => ({ cmd: 'bash', args: ['-c', script], env: { PA
 it('uses posix_spawn on Linux with glibc (x64, arm64)', () => {
   const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
   if (process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc) expect(loadNativeSpawner()).not.toBeNull();
+});
+
+it('forks the first few stage processes (loading posix_spawn costs more), unless the run will start many', async () => {
+  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  if (!(process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc)) return;
+  vi.resetModules();
+  const few = await import('../../src/executor/native-spawn.js');
+  few.expectSpawns(3);
+  expect(few.nativeSpawner()).toBeNull();
+  vi.resetModules();
+  const many = await import('../../src/executor/native-spawn.js');
+  many.expectSpawns(100);
+  expect(many.nativeSpawner()).not.toBeNull();
 });
 
 describe.each([
