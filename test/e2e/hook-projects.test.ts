@@ -95,3 +95,16 @@ describe('defineHook types args from with:', () => {
     expect(ko.stdout).toMatch(/bad\.ts\(4,23\): error TS2339: Property 'nope' does not exist/);
   }, 60_000);
 });
+
+describe('a worker thread between hook calls', () => {
+  it('keeps running what a finished hook left behind (a timer fires while later stages run)', async () => {
+    const dir = tmpProject({
+      'conf/p.yml': 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - uses: later/later@v1\n        - run: sleep 1\n        - run: cat late.txt\n',
+      'hooks/later.mjs':
+        "import { writeFileSync } from 'node:fs';\nexport const later = { name: 'later', tag: 'v1', run: async () => { setTimeout(() => writeFileSync('late.txt', 'timer fired'), 100); return {}; } };\n",
+    });
+    const r = await runWf(['run', 'p'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('timer fired');
+  });
+});
