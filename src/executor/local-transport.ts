@@ -69,6 +69,13 @@ export class LocalTransport implements JobTransport {
         },
       };
       const onAbort = () => {
+        // Not sent yet (every thread busy): it never runs, and its stage ends now.
+        const queued = call.batch ? -1 : this.queue.indexOf(call);
+        if (queued >= 0) {
+          this.queue.splice(queued, 1);
+          call.resolve({ outputs: null, error: new WfError('E_STAGE', `${call.task.uses} was stopped before it started`, { loc: call.task.loc }).toJSON(), logs: [] });
+          return;
+        }
         this.channel.postMessage({ cancel: call.task.callId } satisfies HookCancel);
         // A hook that ignores ctx.signal: the thread running it is ended (piscina replaces it).
         killTimer = setTimeout(() => {
@@ -77,9 +84,9 @@ export class LocalTransport implements JobTransport {
         }, KILL_GRACE_MS);
         killTimer.unref();
       };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
       this.queue.push(call);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());

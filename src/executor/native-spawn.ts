@@ -108,6 +108,7 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
   const actionsDestroy = libc.func('int posix_spawn_file_actions_destroy(void *actions)');
   const addDup2 = libc.func('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)');
   const addOpen = libc.func('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int oflag, int mode)');
+  const addClose = libc.func('int posix_spawn_file_actions_addclose(void *actions, int fd)');
   const addChdir = libc.func('int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)');
   const attrInit = libc.func('int posix_spawnattr_init(void *attr)');
   const setFlags = libc.func('int posix_spawnattr_setflags(void *attr, short flags)');
@@ -175,7 +176,11 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     if (request.cwd !== undefined) addChdir(actions, request.cwd);
     // Opened on the number of our pipe's write end, which is already on fd 1 and closes at exec:
     // a number that is surely ours. O_CLOEXEC: the stage gets the file by its path only.
-    if (request.outputFile !== undefined) addOpen(actions, out[1]!, request.outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600);
+    // glibc may open it on a lower free fd and dup2 it over (which drops O_CLOEXEC): closed explicitly.
+    if (request.outputFile !== undefined) {
+      addOpen(actions, out[1]!, request.outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600);
+      addClose(actions, out[1]!);
+    }
     const envp = [...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), null];
     const pidCell = new Int32Array(new SharedArrayBuffer(4));
     starting.add(pidCell);

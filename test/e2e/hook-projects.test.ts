@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runWf, tmpProject } from '../helpers/index.js';
 
@@ -106,5 +107,21 @@ describe('a worker thread between hook calls', () => {
     const r = await runWf(['run', 'p'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('timer fired');
+  });
+});
+
+describe('a hook call waiting for a thread', () => {
+  it('ends at its timeout without waiting for a thread, and fails no other call', async () => {
+    const slow = Array.from({ length: availableParallelism() }, (_, i) => `    s${i}: {stages: [{uses: h/slow@v1}]}`).join('\n');
+    const dir = tmpProject({
+      'conf/p.yml': `p:\n  type: Pipeline\n  jobs:\n${slow}\n    c:\n      stages:\n        - run: sleep 0.3\n        - uses: h/quick@v1\n          timeout: 500ms\n    d:\n      stages:\n        - run: sleep 0.5\n        - uses: h/quick@v1\n`,
+      'hooks/h.mjs':
+        "import { setTimeout as sleep } from 'node:timers/promises';\nexport const slow = { name: 'slow', tag: 'v1', run: async (_a, ctx) => { await sleep(4000, undefined, { signal: ctx.signal }); return {}; } };\nexport const quick = { name: 'quick', tag: 'v1', run: async () => ({}) };\n",
+    });
+    const r = await runWf(['run', 'p'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\[c\] ✗ uses h\/quick@v1 (\d+)ms: stage timed out after 500ms/);
+    expect(r.stdout).toMatch(/\[d\] ✓ job success/);
+    expect(r.stdout).toMatch(new RegExp(`${availableParallelism() + 1}/${availableParallelism() + 2} jobs ok`));
   });
 });
