@@ -10,7 +10,8 @@ import type { RunEventListener } from '../executor/run-events.js';
 import { runLoop, type RunSeed } from '../executor/run-loop.js';
 import { loadProjectCached } from '../loader/project-cache.js';
 import type { Project } from '../loader/load-project.js';
-import type { Pipeline, Stage } from '../model/types.js';
+import type { Pipeline } from '../model/types.js';
+import { pipelineStages } from '../model/walk-stages.js';
 import { currentOwner, newRunId, openStore, processStart, type JobRecord, type RunRecord, type RunTrigger, type Store, type StoreOp } from '../store/index.js';
 import { checkHooks, usesStages, type HookInputs } from './check-hooks.js';
 import type { ChildRequest, ChildResult } from '../executor/stage-context.js';
@@ -180,7 +181,8 @@ export async function execute(prepared: PreparedRun, run: RunRecord, store: Stor
   // end is written with the next record (or the run's close, which clears them all): a group
   // recorded but gone is harmless, recovery checks each one's start time before killing.
   let ended: StoreOp[] = [];
-  expectSpawns(prepared.pipeline.jobs.reduce((n, job) => n + processStages(job.stages), 0));
+  // Every run: stage counted once (all case branches and on-failure too): enough to tell a run that starts many processes.
+  expectSpawns([...pipelineStages(prepared.pipeline)].filter((s) => s.kind === 'run').length);
   const transport = new LocalTransport({
     pool,
     onProcess: (p) => {
@@ -264,16 +266,4 @@ async function startChildRun(parent: PreparedRun, request: ChildRequest, store: 
   const jobs: Record<string, Record<string, unknown>> = {};
   for (const j of outcome.jobs) jobs[j.jobId] = { ...jobs[j.jobId], ...(j.outputs ?? {}) };
   return { runId: outcome.run.id, status: outcome.run.status, jobs, error: outcome.run.error };
-}
-
-/** The `run:` stages a pass through `stages` starts (of a `case:`, the largest branch): what a run will spawn at least. */
-function processStages(stages: readonly Stage[]): number {
-  let n = 0;
-  for (const s of stages) {
-    if (s.kind === 'run') n++;
-    else if (s.kind === 'foreach' || s.kind === 'until') n += processStages(s.stages);
-    else if (s.kind === 'parallel') for (const branch of Object.values(s.branches)) n += processStages(branch);
-    else if (s.kind === 'case') n += Math.max(0, ...s.match.map((m) => processStages(m.stages)));
-  }
-  return n;
 }

@@ -174,9 +174,9 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     addDup2(actions, out[1]!, 1);
     addDup2(actions, err[1]!, 2);
     if (request.cwd !== undefined) addChdir(actions, request.cwd);
-    // Opened on the number of our pipe's write end, which is already on fd 1 and closes at exec:
-    // a number that is surely ours. O_CLOEXEC: the stage gets the file by its path only.
-    // glibc may open it on a lower free fd and dup2 it over (which drops O_CLOEXEC): closed explicitly.
+    // The child creates the file on the number of our pipe's write end (already on fd 1, so surely
+    // ours) and closes it again: the stage gets the file by its path only. (glibc may open it on a
+    // lower free fd and dup2 it over, which drops O_CLOEXEC, hence the explicit close.)
     if (request.outputFile !== undefined) {
       addOpen(actions, out[1]!, request.outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600);
       addClose(actions, out[1]!);
