@@ -6,7 +6,8 @@ import { currentOwner, type RunRecord } from '../store/index.js';
 import { findRun } from './history.js';
 import type { Locations } from './options.js';
 import { describeChanges, retryParams, seedFrom } from './retry.js';
-import { execute, hashPipeline, loadPipeline, withRunResources, type PreparedRun, type RunOutcome, type StartRunOptions } from './run.js';
+import { hashPipeline } from '../model/hash.js';
+import { execute, loadPipeline, withRunResources, type PreparedRun, type RunOutcome, type StartRunOptions } from './run.js';
 
 export interface ResumeRunOptions extends Locations, Omit<StartRunOptions, 'trigger' | 'claim' | 'parentRunId' | 'context'> {
   run: string;

@@ -6,7 +6,8 @@ import { currentOwner, type AttemptRecord, type JobRecord, type RunRecord, type 
 import { findRun } from './history.js';
 import type { Locations } from './options.js';
 import { resolveParams, type ParamSources } from './params.js';
-import { execute, hashPipeline, loadPipeline, withRunResources, type PreparedRun, type RunOutcome, type StartRunOptions } from './run.js';
+import { hashPipeline } from '../model/hash.js';
+import { execute, loadPipeline, withRunResources, type PreparedRun, type RunOutcome, type StartRunOptions } from './run.js';
 
 export interface RetryRunOptions extends Locations, Omit<StartRunOptions, 'trigger' | 'claim' | 'parentRunId' | 'context'> {
   /** Run id, unique prefix, or `last`. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock/index.js';
 import { didYouMean, WfError, WfErrors } from '../errors/index.js';
@@ -10,6 +9,7 @@ import type { RunEventListener } from '../executor/run-events.js';
 import { runLoop, type RunSeed } from '../executor/run-loop.js';
 import { loadProjectCached } from '../loader/project-cache.js';
 import type { Project } from '../loader/load-project.js';
+import { hashPipeline } from '../model/hash.js';
 import type { Pipeline } from '../model/types.js';
 import { pipelineStages } from '../model/walk-stages.js';
 import { currentOwner, newRunId, openStore, processStart, type JobRecord, type RunRecord, type RunTrigger, type Store, type StoreOp } from '../store/index.js';
@@ -227,19 +227,6 @@ export async function execute(prepared: PreparedRun, run: RunRecord, store: Stor
 async function inspectInPool(pool: WorkerPool, uses: string[], registry: string[]): Promise<HookInputs> {
   const result = (await pool.run({ kind: 'inspect', uses, registry })) as { hooks?: HookInputs };
   return result?.hooks ?? {};
-}
-
-/** Hashes of the compiled pipeline and of each job, without source positions (moving lines is no change). */
-export function hashPipeline(pipeline: Pipeline): { modelHash: string; jobHashes: Record<string, string> } {
-  const text = (value: unknown) => JSON.stringify(value, (k, v: unknown) => (k === 'loc' || k === 'withLocs' || k === 'file' ? undefined : v)) ?? '';
-  const hash = (value: unknown) => createHash('sha256').update(text(value)).digest('hex').slice(0, 16);
-  const jobHashes: Record<string, string> = {};
-  for (const job of pipeline.jobs) jobHashes[job.id] = hash(job);
-  if (pipeline.onFailure) jobHashes['(on-failure)'] = hash(pipeline.onFailure);
-  jobHashes['(params)'] = hash(pipeline.params);
-  jobHashes['(env)'] = hash(pipeline.env);
-  // The model's hash is the hash of its parts' hashes: each part is serialised once.
-  return { modelHash: hash(jobHashes), jobHashes };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { BroadcastChannel, MessageChannel } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { BroadcastChannel } from 'node:worker_threads';
 import { describeThrown, WfError } from '../errors/index.js';
 import type { WorkerPool } from './pool.js';
 import { KILL_GRACE_MS, ProcessHost } from './process-host.js';
@@ -14,6 +15,11 @@ export interface LocalTransportOptions {
 
 /** Calls in one batch at most: a batch that must be ended (a hook ignoring its signal) ends them all. */
 const BATCH_MAX = 32;
+
+type WorkerThreads = typeof import('node:worker_threads');
+let workerThreads: WorkerThreads | undefined;
+/** Loaded at the first hook call: a run of shell stages only never needs it (~3 ms at start-up). */
+const threads = (): WorkerThreads => (workerThreads ??= createRequire(import.meta.url)('node:worker_threads') as WorkerThreads);
 
 interface Call {
   task: HookTask;
@@ -37,7 +43,8 @@ interface Batch {
  */
 export class LocalTransport implements JobTransport {
   readonly host: ProcessHost;
-  private readonly channel = new BroadcastChannel(HOOK_CHANNEL);
+  /** Cancels go to every thread; opened at the first one. */
+  private channel: BroadcastChannel | undefined;
   private nextCall = 1;
   private queue: Call[] = [];
   private scheduled = false;
@@ -46,7 +53,6 @@ export class LocalTransport implements JobTransport {
 
   constructor(private readonly o: LocalTransportOptions) {
     this.host = o.host ?? new ProcessHost();
-    this.channel.unref();
   }
 
   spawn: JobTransport['spawn'] = (request, owner, onData, signal) =>
@@ -75,6 +81,10 @@ export class LocalTransport implements JobTransport {
           this.queue.splice(queued, 1);
           call.resolve({ outputs: null, error: new WfError('E_STAGE', `${call.task.uses} was stopped before it started`, { loc: call.task.loc }).toJSON(), logs: [] });
           return;
+        }
+        if (!this.channel) {
+          this.channel = new (threads().BroadcastChannel)(HOOK_CHANNEL);
+          this.channel.unref();
         }
         this.channel.postMessage({ cancel: call.task.callId } satisfies HookCancel);
         // A hook that ignores ctx.signal: the thread running it is ended (piscina replaces it).
@@ -107,7 +117,7 @@ export class LocalTransport implements JobTransport {
       c.batch = batch;
       if (c.ended) batch.terminate.abort();
     }
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (threads().MessageChannel)();
     const settle = (callId: number, result: HookResult) => {
       const c = batch.open.get(callId);
       if (!c) return;
@@ -148,6 +158,6 @@ export class LocalTransport implements JobTransport {
   }
 
   close(): void {
-    this.channel.close();
+    this.channel?.close();
   }
 }

@@ -5,7 +5,6 @@ import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { isMainThread } from 'node:worker_threads';
 import type { SpawnRequest } from './protocol.js';
 
 /**
@@ -88,10 +87,11 @@ export function loadNativeSpawner(): NativeSpawner | null {
 
 function load(): NativeSpawner | null {
   // Children are reaped on SIGCHLD, which only the main thread can listen for.
-  if (process.env.WF_SPAWN === 'node' || !isMainThread) return null;
+  const require = createRequire(import.meta.url);
+  if (process.env.WF_SPAWN === 'node' || !(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return null;
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    const koffi = require('koffi') as typeof import('koffi');
     return bind(koffi);
   } catch {
     // koffi missing or not built for this platform, or a libc without the functions used (bind throws)

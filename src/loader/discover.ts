@@ -11,6 +11,15 @@ export interface ConfFile {
   names: Array<{ name: string; line: number }> | null;
   /** Why this entry could not be read (a FIFO, a symlink loop, a dangling link): reported at it; the rest loads. */
   problem?: WfError;
+  /** The file's size, times and inode, taken before `text` was read (the compiled-model cache trusts an unchanged file without hashing it). */
+  stat?: FileStamp;
+}
+
+export interface FileStamp {
+  /** size, mtime, ctime and inode: any write changes one of them (within the file system's time granularity). */
+  id: string;
+  /** Last change (mtime or ctime, the later), ms since the epoch. */
+  changed: number;
 }
 
 const CONF_EXT = /\.ya?ml$/i;
@@ -85,7 +94,8 @@ function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], see
         continue;
       }
       // Cost stays bounded: a conf file is a few KB; tens of MB is generated data, not a template.
-      const size = 'size' in st ? st.size : statSync(full).size;
+      const stats = 'size' in st ? st : statSync(full);
+      const size = stats.size;
       if (size > MAX_CONF_BYTES) {
         out.push(problemEntry(full, `${(size / 1024 / 1024).toFixed(0)} MB, more than the ${MAX_CONF_BYTES / 1024 / 1024} MB a conf file may hold: not read`));
         continue;
@@ -97,7 +107,8 @@ function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], see
         out.push(problemEntry(full, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`));
         continue;
       }
-      out.push({ file: displayPath(full), text, names: scanNames(text) });
+      const stat = { id: `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`, changed: Math.max(stats.mtimeMs, stats.ctimeMs) };
+      out.push({ file: displayPath(full), text, names: scanNames(text), stat });
     }
   }
 }

@@ -1,24 +1,39 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
+import { digest, hashPipeline, rememberHashes, type PipelineHashes } from '../model/hash.js';
 import type { OnTemplate, Pipeline } from '../model/types.js';
 import { VERSION } from '../version.js';
 import { discoverConf, type ConfFile } from './discover.js';
 import type { LoadOptions, Project } from './load-project.js';
 
 /** Bump when the compiled model's shape changes: old cache files are then ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
+
+/**
+ * A file whose last change is this close to the moment its stamp was taken may change again
+ * without its stamp changing (mtime granularity: 2 s on FAT, 1 s on ext3): it is hashed on each hit.
+ */
+const RACY_MS = 2000;
+
+interface FileMark {
+  /** sha1 of the content. */
+  hash: string;
+  /** The file's stamp (FileStamp.id) when it is safe to trust: an equal stamp then means equal content. */
+  stamp: string | null;
+}
 
 interface CacheEntry {
   format: number;
-  /** Content hash of every file the compiled templates came from. */
-  files: Record<string, string>;
+  /** What the entry was built for (the file name is only a short hash of it). */
+  key: string;
+  /** Every file the compiled templates came from. */
+  files: Record<string, FileMark>;
   names: string[];
   pipelines: Pipeline[];
   ons: OnTemplate[];
-  /** Hash of the JSON of `pipelines` and `ons`: an entry edited or torn by hand is not trusted. */
-  model: string;
+  /** hashPipeline of each pipeline, so a run from the cache hashes nothing. */
+  hashes: Record<string, PipelineHashes>;
 }
 
 /**
@@ -31,14 +46,14 @@ export async function loadProjectCached(options: LoadOptions & { cacheDir?: stri
   const confDir = resolve(options.conf);
   const files = discoverConf(confDir);
   const key = options.cacheDir && options.only && files.every((f) => f.names) ? cacheKey(confDir, options.only) : undefined;
-  const cacheFile = key ? join(options.cacheDir!, `${key}.json`) : undefined;
+  const cacheFile = key ? join(options.cacheDir!, `${fileName(key)}.json`) : undefined;
   if (cacheFile) {
-    const hit = readEntry(cacheFile, files, confDir);
+    const hit = readEntry(cacheFile, key!, files, confDir);
     if (hit) return hit;
   }
   const { loadProject } = await import('./load-project.js');
   const project = loadProject({ ...options, files });
-  if (cacheFile && !holdsSecret(project)) writeEntry(cacheFile, project, files);
+  if (cacheFile && !holdsSecret(project)) writeEntry(cacheFile, key!, project, files);
   return project;
 }
 
@@ -50,12 +65,29 @@ function holdsSecret(project: Project): boolean {
 function cacheKey(confDir: string, only: string[]): string {
   // The build's own mtime is in the key so a rebuilt wf never reads a model an older build wrote.
   const build = statSync(fileURLToPath(import.meta.url)).mtimeMs;
-  const parts = [CACHE_FORMAT, VERSION, build, confDir, process.cwd(), process.env.WF_TIMEZONE ?? '', [...only].sort()];
-  return createHash('sha1').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+  return JSON.stringify([CACHE_FORMAT, VERSION, build, confDir, process.cwd(), process.env.WF_TIMEZONE ?? '', [...only].sort()]);
 }
 
-function hashText(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+/**
+ * The entry's file name: two 32-bit FNV-1a hashes of the key. Not node:crypto, which costs ~5 ms
+ * to load; names that collide only make two keys take turns, as the entry holds its whole key.
+ */
+function fileName(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+const hashText = (text: string): string => digest('sha1', text);
+
+/** A file's mark: its stamp only once its last change is safely older than the moment the stamp was taken. */
+function markOf(f: ConfFile, now: number): FileMark {
+  return { hash: hashText(f.text), stamp: f.stat && f.stat.changed < now - RACY_MS ? f.stat.id : null };
 }
 
 function nameIndex(files: ConfFile[]): Project['names'] {
@@ -70,22 +102,34 @@ function nameIndex(files: ConfFile[]): Project['names'] {
   return names;
 }
 
-function readEntry(cacheFile: string, files: ConfFile[], confDir: string): Project | undefined {
+function readEntry(cacheFile: string, key: string, files: ConfFile[], confDir: string): Project | undefined {
   let entry: CacheEntry;
   try {
     const parsed: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
-    if (!isEntry(parsed)) return undefined; // an entry of the wrong shape: rebuilt by this load
+    if (!isEntry(parsed) || parsed.key !== key) return undefined; // of the wrong shape, or another key's: rebuilt by this load
     entry = parsed;
   } catch {
     return undefined; // no entry yet, or a torn one: rebuild it
   }
   const byPath = new Map(files.map((f) => [f.file, f]));
-  for (const [path, hash] of Object.entries(entry.files)) {
+  // Files whose stamp could not be trusted, though their content is the cached one.
+  let hashed = false;
+  for (const [path, mark] of Object.entries(entry.files)) {
     const f = byPath.get(path);
-    if (!f || hashText(f.text) !== hash) return undefined;
+    if (!f) return undefined;
+    if (mark.stamp !== null && mark.stamp === f.stat?.id) continue;
+    if (hashText(f.text) !== mark.hash) return undefined;
+    hashed = true;
   }
   const names = nameIndex(files);
   if (entry.names.some((n) => (names.get(n)?.length ?? 0) !== 1)) return undefined;
+  // Stamped again now that they may be old enough: the next hit hashes nothing.
+  if (hashed) {
+    const now = Date.now();
+    for (const path of Object.keys(entry.files)) entry.files[path] = markOf(byPath.get(path)!, now);
+    if (Object.values(entry.files).every((m) => m.stamp !== null)) store(cacheFile, entry);
+  }
+  for (const p of entry.pipelines) rememberHashes(p, entry.hashes[p.name]!);
   return {
     confDir,
     pipelines: new Map(entry.pipelines.map((p) => [p.name, p])),
@@ -97,28 +141,37 @@ function readEntry(cacheFile: string, files: ConfFile[], confDir: string): Proje
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isTemplate = (v: unknown, kind: string): boolean => isObject(v) && v.kind === kind && typeof v.name === 'string' && typeof v.file === 'string' && isObject(v.loc);
 
-/** Whether a parsed cache file is an entry this build wrote: the shape, and the model's own hash. */
+const isMark = (m: unknown): boolean => isObject(m) && typeof m.hash === 'string' && (m.stamp === null || typeof m.stamp === 'string');
+const isHashes = (h: unknown): boolean => isObject(h) && typeof h.modelHash === 'string' && isObject(h.jobHashes);
+
+/** Whether a parsed cache file is an entry this build wrote (a file of another shape is rebuilt, never trusted). */
 function isEntry(v: unknown): v is CacheEntry {
-  if (!isObject(v) || v.format !== CACHE_FORMAT || typeof v.model !== 'string') return false;
-  if (!isObject(v.files) || !Object.values(v.files).every((h) => typeof h === 'string')) return false;
+  if (!isObject(v) || v.format !== CACHE_FORMAT || typeof v.key !== 'string') return false;
+  if (!isObject(v.files) || !Object.values(v.files).every(isMark)) return false;
   if (!Array.isArray(v.names) || !v.names.every((n) => typeof n === 'string')) return false;
   if (!Array.isArray(v.pipelines) || !v.pipelines.every((p) => isTemplate(p, 'Pipeline') && isObject(p.params) && Array.isArray(p.jobs))) return false;
   if (!Array.isArray(v.ons) || !v.ons.every((o) => isTemplate(o, 'On'))) return false;
-  return hashText(JSON.stringify([v.pipelines, v.ons])) === v.model;
+  const hashes = v.hashes;
+  return isObject(hashes) && v.pipelines.every((p) => isHashes(hashes[(p as { name: string }).name]));
 }
 
-function writeEntry(cacheFile: string, project: Project, files: ConfFile[]): void {
+function writeEntry(cacheFile: string, key: string, project: Project, files: ConfFile[]): void {
   const templates = [...project.pipelines.values(), ...project.ons.values()];
   const used = new Set(templates.map((t) => t.file));
-  const entry: CacheEntry = {
+  const now = Date.now();
+  const pipelines = [...project.pipelines.values()];
+  store(cacheFile, {
     format: CACHE_FORMAT,
-    files: Object.fromEntries(files.filter((f) => used.has(f.file)).map((f) => [f.file, hashText(f.text)])),
+    key,
+    files: Object.fromEntries(files.filter((f) => used.has(f.file)).map((f) => [f.file, markOf(f, now)])),
     names: templates.map((t) => t.name),
-    pipelines: [...project.pipelines.values()],
+    pipelines,
     ons: [...project.ons.values()],
-    model: '',
-  };
-  entry.model = hashText(JSON.stringify([entry.pipelines, entry.ons]));
+    hashes: Object.fromEntries(pipelines.map((p) => [p.name, hashPipeline(p)])),
+  });
+}
+
+function store(cacheFile: string, entry: CacheEntry): void {
   try {
     mkdirSync(join(cacheFile, '..'), { recursive: true });
     // Write then rename: a reader never sees a half-written entry.

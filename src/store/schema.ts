@@ -1,8 +1,8 @@
-import type Database from 'better-sqlite3';
+import type { Database } from './sqlite.js';
 import { WfError } from '../errors/index.js';
 
 /** One schema step: DDL text, or a function for steps that must move data. */
-export type Migration = string | ((db: Database.Database) => void);
+export type Migration = string | ((db: Database) => void);
 
 // Foreign keys are DEFERRABLE so one apply() batch may write a job or stage before its run;
 // they are checked when the batch commits.
@@ -160,12 +160,12 @@ export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Reads the schema version (SQLite `user_version`; 0 for a database nothing has written). */
-export function schemaVersion(db: Database.Database): number {
+export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
 /** Fails if the database was written by a newer `wf` than this one. */
-export function assertKnownVersion(db: Database.Database, file: string, known = SCHEMA_VERSION): number {
+export function assertKnownVersion(db: Database, file: string, known = SCHEMA_VERSION): number {
   const version = schemaVersion(db);
   if (version > known) {
     throw new WfError('E_STORE', `state store ${file} has schema version ${version}; this wf knows up to ${known}`, {
@@ -176,7 +176,7 @@ export function assertKnownVersion(db: Database.Database, file: string, known = 
 }
 
 /** Brings the schema up to date (steps default to MIGRATIONS), all missing steps in one write transaction. */
-export function migrate(db: Database.Database, file: string, steps: readonly Migration[] = MIGRATIONS): void {
+export function migrate(db: Database, file: string, steps: readonly Migration[] = MIGRATIONS): void {
   if (assertKnownVersion(db, file, steps.length) === steps.length) return;
   db.transaction(() => {
     // Read again under the write lock: another process may have migrated meanwhile.

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { WfError } from '../errors/index.js';
 import { emptyStore } from './empty-store.js';
 import { runOwnerAlive } from './owner.js';
 import { normalizeLimit, prefixRange } from './queries.js';
 import * as rows from './rows.js';
 import { SCHEMA_VERSION, assertKnownVersion, migrate } from './schema.js';
+import { Database, nativeBinding, type Transaction } from './sqlite.js';
 import { sortStages } from './stage-order.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { guard, readonlyError, storeError } from './store-error.js';
@@ -88,7 +88,7 @@ function openSnapshot(file: string, opts: OpenStoreOptions): Store {
 function openFile(at: string, file: string, readonly: boolean, opts: OpenStoreOptions): Store {
   const db = guard('open', file, () => {
     if (!readonly) fs.mkdirSync(path.dirname(at), { recursive: true });
-    return new Database(at, { readonly, fileMustExist: readonly });
+    return new Database(at, { readonly, fileMustExist: readonly, ...nativeBinding() });
   });
   try {
     db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer too
@@ -119,10 +119,10 @@ function openFile(at: string, file: string, readonly: boolean, opts: OpenStoreOp
 
 class SqliteStore implements Store {
   private readonly sql: Statements;
-  private readonly applyTx: Database.Transaction<(ops: readonly StoreOp[]) => void>;
+  private readonly applyTx: Transaction<(ops: readonly StoreOp[]) => void>;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Database,
     private readonly file: string,
     private readonly readonly: boolean,
     private readonly now: () => Date,

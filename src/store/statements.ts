@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
+import type { Database, Statement } from './sqlite.js';
 import { WfError } from '../errors/index.js';
 import { RUN_COLS, RUN_COLUMNS } from './rows.js';
 import type { RunRecord } from './types.js';
 
-type Stmt = Database.Statement;
+type Stmt = Statement;
 
 /** The statements `apply` and the readers use, prepared once per connection. */
 export interface Statements {
@@ -66,7 +66,7 @@ function cached<K, V>(make: (key: K) => V): (key: K) => V {
 }
 
 /** Prepares every fixed statement up front; the variable ones are prepared on first use. */
-export function prepareStatements(db: Database.Database): Statements {
+export function prepareStatements(db: Database): Statements {
   const interruptNodes = (table: string) =>
     db.prepare(`UPDATE ${table} SET status = 'interrupted', ended_at = coalesce(ended_at, @now)
       WHERE run_id = @id AND status IN ('running', 'pending')`);

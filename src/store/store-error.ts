@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from './sqlite.js';
 import { WfError } from '../errors/index.js';
 
 /** Hints for the SQLite failures a user can do something about. */

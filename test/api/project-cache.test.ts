@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,51 @@ describe('the compiled-model cache', () => {
     writeFileSync(join(where.state, 'cache', entry!), '{"format":1,"files":');
     const { pipeline: p } = await loadPipeline(where, 'hello');
     expect(p.name).toBe('hello');
+  });
+
+  it('sees a same-size edit made right after the model was cached', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('aa'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await loadPipeline(where, 'hello');
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('bb'));
+    const { pipeline: p } = await loadPipeline(where, 'hello');
+    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('bb');
+  });
+
+  // A file's stamp (size, mtime, ctime, inode) stands for its content once the file is older than
+  // the time granularity; an edit that keeps the size and puts the old mtime back still changes ctime.
+  it('trusts an old file by its stamp, and still sees a same-size edit whose mtime was put back', async () => {
+    const where = tmp();
+    const file = join(where.conf, 'p.yml');
+    writeFileSync(file, pipeline('aa'));
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600; // whole seconds: utimes puts it back exactly
+    utimesSync(file, hourAgo, hourAgo);
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await new Promise((r) => setTimeout(r, 2100));
+    await loadPipeline(where, 'hello');
+    const [name] = readdirSync(join(where.state, 'cache'));
+    const entry = JSON.parse(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }> };
+    expect(Object.values(entry.files).map((m) => m.stamp !== null)).toEqual([true, true]);
+    const before = statSync(file);
+    writeFileSync(file, pipeline('bb'));
+    utimesSync(file, hourAgo, hourAgo);
+    expect([statSync(file).size, statSync(file).mtimeMs, statSync(file).ino]).toEqual([before.size, before.mtimeMs, before.ino]);
+    const { pipeline: p } = await loadPipeline(where, 'hello');
+    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('bb');
+  });
+
+  it('stamps a file that was new when cached once it is old enough, keeping the model', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    const first = await loadPipeline(where, 'hello');
+    const [name] = readdirSync(join(where.state, 'cache'));
+    const read = () => JSON.parse(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }>; pipelines: unknown };
+    expect(Object.values(read().files).map((m) => m.stamp)).toEqual([null, null]);
+    await new Promise((r) => setTimeout(r, 2100));
+    const second = await loadPipeline(where, 'hello');
+    expect(second.pipeline).toEqual(first.pipeline);
+    expect(Object.values(read().files).every((m) => m.stamp !== null)).toBe(true);
   });
 });
