@@ -54,8 +54,8 @@ export class StoreWriter {
 }
 
 /**
- * Within one batch only the last state of a job or stage row matters (a fast stage starts and ends
- * in the same batch): earlier upserts of the same row are dropped. Events and attempts all stay.
+ * Within one batch only the last state of a job, stage or attempt row matters (a fast stage starts
+ * and ends in the same batch): earlier upserts of the same row are dropped. Events all stay.
  */
 function coalesce(ops: StoreOp[]): StoreOp[] {
   if (ops.length < 3) return ops;
@@ -63,7 +63,7 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
   const out: StoreOp[] = [];
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
-    const key = op.op === 'stage' ? `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}` : op.op === 'job' ? `j\0${op.job.runId}\0${op.job.key}` : null;
+    const key = rowKey(op);
     if (key !== null) {
       if (seen.has(key)) continue;
       seen.add(key);
@@ -71,4 +71,17 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
     out.push(op);
   }
   return out.reverse();
+}
+
+function rowKey(op: StoreOp): string | null {
+  switch (op.op) {
+    case 'stage':
+      return `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}`;
+    case 'attempt':
+      return `a\0${op.attempt.runId}\0${op.attempt.jobKey}\0${op.attempt.stagePath}\0${op.attempt.attempt}`;
+    case 'job':
+      return `j\0${op.job.runId}\0${op.job.key}`;
+    default:
+      return null;
+  }
 }
