@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module, { register } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,18 +23,64 @@ function tsxRequire(): Promise<TsxRequire> {
   return tsxCjs;
 }
 
+let selfResolveEsm = false;
+let selfResolveCjs = false;
 
-let selfResolve = false;
-
-/** Lets a hook's `import … from 'wf-runner'` find the running wf when the project has not installed it. */
-function registerSelfResolve(): void {
-  if (selfResolve) return;
-  selfResolve = true;
-  // tsx may run a .ts file as CommonJS (a folder without package.json): its imports are then require()s.
-  selfResolveRequire();
+/**
+ * Lets a hook's `import … from 'wf-runner'` find the running wf when the project has not installed
+ * it. For ES modules that takes a resolve hook, which costs each thread a loader thread of its own
+ * (~100 ms before the first import): it is registered only for a module that may need it.
+ */
+function registerSelfResolve(file: string): void {
+  if (!selfResolveCjs) {
+    selfResolveCjs = true;
+    // tsx may run a .ts file as CommonJS (a folder without package.json): its imports are then require()s.
+    selfResolveRequire();
+  }
+  if (selfResolveEsm || !mayImportSelf(file, new Set())) return;
+  selfResolveEsm = true;
   const hooks = new URL(`./self-resolve-hooks${MODULE_EXT}`, import.meta.url);
   // Only from the built package (the sources run under a test runner have no .js beside them).
   if (existsSync(fileURLToPath(hooks))) register(hooks);
+}
+
+/** A string literal in import position: `from '…'`, `import '…'`, `import('…')`, `require('…')`. */
+const SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*(['"])([^'"\n]+)\1/g;
+/** An `import()` or `require()` of a computed name: what it loads cannot be known from the text. */
+const COMPUTED = /\b(?:import|require)\s*\(\s*(?!['"\s)])/;
+const RELATIVE_EXTS = ['', '.mjs', '.js', '.ts', '.mts', '.cjs', '.cts', '/index.mjs', '/index.js', '/index.ts'];
+
+/**
+ * Whether `file`, or a file it imports by a relative path, names a package in SELF (any mention,
+ * even in a comment) or imports a computed name. Packages it imports have their own dependencies.
+ */
+function mayImportSelf(file: string, seen: Set<string>): boolean {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false; // the import itself will say what is wrong with it
+  }
+  if (Object.keys(SELF).some((name) => text.includes(name)) || COMPUTED.test(text)) return true;
+  for (const [, , specifier] of text.matchAll(SPECIFIER)) {
+    if (!specifier!.startsWith('./') && !specifier!.startsWith('../')) continue;
+    const base = join(dirname(file), specifier!);
+    // `./x.js` may name x.ts (TypeScript's convention), `./x` any extension.
+    const candidates = [...RELATIVE_EXTS.map((ext) => base + ext), base.replace(/\.[cm]?js$/, (ext) => ext.replace('js', 'ts'))];
+    const target = candidates.find((c) => isFile(c));
+    if (target && mayImportSelf(target, seen)) return true;
+  }
+  return false;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The same for CommonJS hooks: Node 20 has no resolve hook for require(), so wrap its resolver. */
@@ -79,7 +125,7 @@ function packageType(dir: string): string {
  * also takes ESM syntax and finds sibling `.ts` helpers imported as `./x` or `./x.js`.
  */
 export async function importModuleFile(file: string): Promise<Record<string, unknown>> {
-  registerSelfResolve();
+  registerSelfResolve(file);
   const url = pathToFileURL(file).href;
   const ext = extname(file);
   const commonjs = ext === '.cjs' || ext === '.cts' || ((ext === '.js' || ext === '.ts') && packageType(dirname(file)) !== 'module');

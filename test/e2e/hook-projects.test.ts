@@ -52,6 +52,31 @@ describe('hooks in any project', () => {
   }
 });
 
+// The resolve hook that lets ES modules import wf-runner costs each thread a loader thread, so it is
+// registered only for a hook module that may need it: one naming wf-runner, or importing (by a
+// relative path, or by a computed name) one that does. Each case runs alone, so no other hook has
+// registered it already.
+describe('a hook reaching wf-runner only indirectly, wf-runner not installed', () => {
+  const helper = "import { defineHook } from 'wf-runner';\nexport const make = (name) => defineHook({ name, tag: 'v1' }, async () => ({ ok: name }));\n";
+  const cases = {
+    'through a computed import()': { 'hooks/dyn.mjs': "const { make } = await import(new URL('../lib/mk.mjs', import.meta.url).href);\nexport const dyn = make('dyn');\n" },
+    'through a helper outside hooks/': { 'hooks/dyn.mjs': "import { make } from '../lib/mk.mjs';\nexport const dyn = make('dyn');\n" },
+    'through a chain of two relative imports': { 'hooks/dyn.mjs': "export { dyn } from './mid.mjs';\n", 'hooks/mid.mjs': "import { make } from '../lib/mk.mjs';\nexport const dyn = make('dyn');\n" },
+  };
+  for (const [name, files] of Object.entries(cases)) {
+    it(name, async () => {
+      const dir = tmpProject({
+        'conf/p.yml': 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - id: d\n          uses: dyn/dyn@v1\n        - run: echo "got ${{ stages.d.outputs.ok }}"\n',
+        'lib/mk.mjs': helper,
+        ...files,
+      });
+      const r = await runWf(['run', 'p'], { cwd: dir });
+      expect(r.stdout + r.stderr).toContain('got dyn');
+      expect(r.code).toBe(0);
+    });
+  }
+});
+
 describe('hooks that declare outputs:', () => {
   const DECL = "import { defineHook } from 'wf-runner';\n" +
     "export const counts = defineHook({ name: 'counts', tag: 'v1', with: { n: 'int' }, outputs: { rows: 'int', path: { type: 'str', default: '' } } }, async (args) => ({ rows: args.n }));\n" +
