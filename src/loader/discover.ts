@@ -16,10 +16,12 @@ export interface ConfFile {
 }
 
 export interface FileStamp {
-  /** size, mtime, ctime and inode: any write changes one of them (within the file system's time granularity). */
+  /** size, mtime, ctime, device and inode: any write changes one of them (within the file system's time granularity). */
   id: string;
   /** Last change (mtime or ctime, the later), ms since the epoch. */
   changed: number;
+  /** When the stamp was taken (just before), ms since the epoch. */
+  at: number;
 }
 
 const CONF_EXT = /\.ya?ml$/i;
@@ -93,8 +95,16 @@ function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], see
         out.push(problemEntry(full, 'not a regular file (a FIFO, socket or device): not read'));
         continue;
       }
+      // The stamp: taken again (a symlink's target was stat'ed above), just after `at`, just before the read.
+      const at = Date.now();
+      let stats;
+      try {
+        stats = statSync(full);
+      } catch (e) {
+        out.push(problemEntry(full, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`));
+        continue;
+      }
       // Cost stays bounded: a conf file is a few KB; tens of MB is generated data, not a template.
-      const stats = 'size' in st ? st : statSync(full);
       const size = stats.size;
       if (size > MAX_CONF_BYTES) {
         out.push(problemEntry(full, `${(size / 1024 / 1024).toFixed(0)} MB, more than the ${MAX_CONF_BYTES / 1024 / 1024} MB a conf file may hold: not read`));
@@ -107,7 +117,7 @@ function walk(root: string, dir: string, ignored: IgnoreFn, out: ConfFile[], see
         out.push(problemEntry(full, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`));
         continue;
       }
-      const stat = { id: `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`, changed: Math.max(stats.mtimeMs, stats.ctimeMs) };
+      const stat = { id: `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.dev}:${stats.ino}`, changed: Math.max(stats.mtimeMs, stats.ctimeMs), at };
       out.push({ file: displayPath(full), text, names: scanNames(text), stat });
     }
   }

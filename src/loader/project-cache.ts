@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { digest, hashPipeline, rememberHashes, type PipelineHashes } from '../model/hash.js';
 import type { OnTemplate, Pipeline } from '../model/types.js';
 import { VERSION } from '../version.js';
+import { checksum } from './checksum.js';
 import { discoverConf, type ConfFile } from './discover.js';
 import type { LoadOptions, Project } from './load-project.js';
 
@@ -11,7 +12,7 @@ import type { LoadOptions, Project } from './load-project.js';
 const CACHE_FORMAT = 3;
 
 /**
- * A file whose last change is this close to the moment its stamp was taken may change again
+ * A file whose last change is this close to the moment its stamp was taken may have changed again
  * without its stamp changing (mtime granularity: 2 s on FAT, 1 s on ext3): it is hashed on each hit.
  */
 const RACY_MS = 2000;
@@ -48,12 +49,14 @@ export async function loadProjectCached(options: LoadOptions & { cacheDir?: stri
   const key = options.cacheDir && options.only && files.every((f) => f.names) ? cacheKey(confDir, options.only) : undefined;
   const cacheFile = key ? join(options.cacheDir!, `${fileName(key)}.json`) : undefined;
   if (cacheFile) {
-    const hit = readEntry(cacheFile, key!, files, confDir);
+    const hit = readEntry(cacheFile, key!, options.only!, files, confDir);
     if (hit) return hit;
   }
   const { loadProject } = await import('./load-project.js');
   const project = loadProject({ ...options, files });
-  if (cacheFile && !holdsSecret(project)) writeEntry(cacheFile, key!, project, files);
+  // A name not found is not cached: the template may be written next.
+  const complete = options.only?.every((n) => project.pipelines.has(n) || project.ons.has(n));
+  if (cacheFile && complete && !holdsSecret(project)) writeEntry(cacheFile, key!, project, files);
   return project;
 }
 
@@ -68,26 +71,17 @@ function cacheKey(confDir: string, only: string[]): string {
   return JSON.stringify([CACHE_FORMAT, VERSION, build, confDir, process.cwd(), process.env.WF_TIMEZONE ?? '', [...only].sort()]);
 }
 
-/**
- * The entry's file name: two 32-bit FNV-1a hashes of the key. Not node:crypto, which costs ~5 ms
- * to load; names that collide only make two keys take turns, as the entry holds its whole key.
- */
-function fileName(key: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
+/** The entry's file name; names that collide only make two keys take turns, as the entry holds its whole key. */
+const fileName = (key: string): string => checksum(key);
 
 const hashText = (text: string): string => digest('sha1', text);
 
-/** A file's mark: its stamp only once its last change is safely older than the moment the stamp was taken. */
-function markOf(f: ConfFile, now: number): FileMark {
-  return { hash: hashText(f.text), stamp: f.stat && f.stat.changed < now - RACY_MS ? f.stat.id : null };
+/**
+ * A file's stamp, when it can stand for the text read after it: its last change is safely older
+ * than the moment it was taken, so a write after that moment gives another stamp.
+ */
+function stampOf(f: ConfFile): string | null {
+  return f.stat && f.stat.changed < f.stat.at - RACY_MS ? f.stat.id : null;
 }
 
 function nameIndex(files: ConfFile[]): Project['names'] {
@@ -102,11 +96,16 @@ function nameIndex(files: ConfFile[]): Project['names'] {
   return names;
 }
 
-function readEntry(cacheFile: string, key: string, files: ConfFile[], confDir: string): Project | undefined {
+function readEntry(cacheFile: string, key: string, only: string[], files: ConfFile[], confDir: string): Project | undefined {
   let entry: CacheEntry;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
-    if (!isEntry(parsed) || parsed.key !== key) return undefined; // of the wrong shape, or another key's: rebuilt by this load
+    // The first line is the checksum of the rest: an entry damaged or edited by hand is rebuilt.
+    const text = readFileSync(cacheFile, 'utf8');
+    const body = text.slice(text.indexOf('\n') + 1);
+    if (text.slice(0, text.indexOf('\n')) !== checksum(body)) return undefined;
+    const parsed: unknown = JSON.parse(body);
+    // Of the wrong shape, another key's, or without a name asked for: rebuilt by this load.
+    if (!isEntry(parsed) || parsed.key !== key || !only.every((n) => parsed.names.includes(n))) return undefined;
     entry = parsed;
   } catch {
     return undefined; // no entry yet, or a torn one: rebuild it
@@ -123,10 +122,13 @@ function readEntry(cacheFile: string, key: string, files: ConfFile[], confDir: s
   }
   const names = nameIndex(files);
   if (entry.names.some((n) => (names.get(n)?.length ?? 0) !== 1)) return undefined;
-  // Stamped again now that they may be old enough: the next hit hashes nothing.
+  // The files just hashed are stamped, if their stamps can now stand for their text: the next hit
+  // hashes nothing. Each keeps the hash it was checked against (its text was read after its stamp).
   if (hashed) {
-    const now = Date.now();
-    for (const path of Object.keys(entry.files)) entry.files[path] = markOf(byPath.get(path)!, now);
+    for (const [path, mark] of Object.entries(entry.files)) {
+      const f = byPath.get(path)!;
+      if (mark.stamp === null || mark.stamp !== f.stat?.id) entry.files[path] = { hash: mark.hash, stamp: stampOf(f) };
+    }
     if (Object.values(entry.files).every((m) => m.stamp !== null)) store(cacheFile, entry);
   }
   for (const p of entry.pipelines) rememberHashes(p, entry.hashes[p.name]!);
@@ -158,12 +160,11 @@ function isEntry(v: unknown): v is CacheEntry {
 function writeEntry(cacheFile: string, key: string, project: Project, files: ConfFile[]): void {
   const templates = [...project.pipelines.values(), ...project.ons.values()];
   const used = new Set(templates.map((t) => t.file));
-  const now = Date.now();
   const pipelines = [...project.pipelines.values()];
   store(cacheFile, {
     format: CACHE_FORMAT,
     key,
-    files: Object.fromEntries(files.filter((f) => used.has(f.file)).map((f) => [f.file, markOf(f, now)])),
+    files: Object.fromEntries(files.filter((f) => used.has(f.file)).map((f) => [f.file, { hash: hashText(f.text), stamp: stampOf(f) }])),
     names: templates.map((t) => t.name),
     pipelines,
     ons: [...project.ons.values()],
@@ -176,7 +177,8 @@ function store(cacheFile: string, entry: CacheEntry): void {
     mkdirSync(join(cacheFile, '..'), { recursive: true });
     // Write then rename: a reader never sees a half-written entry.
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry));
+    const body = JSON.stringify(entry);
+    writeFileSync(tmp, `${checksum(body)}\n${body}`);
     renameSync(tmp, cacheFile);
   } catch {
     // A read-only state folder only costs speed: the next run parses again.

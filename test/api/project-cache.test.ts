@@ -14,6 +14,9 @@ hello:
 `;
 const daily = (cron: string) => `daily:\n  type: On\n  cron: "${cron}"\n`;
 
+/** A cache file: a checksum line, then the entry's JSON. */
+const entryOf = (text: string): unknown => JSON.parse(text.slice(text.indexOf('\n') + 1));
+
 function tmp(): { conf: string; state: string } {
   const dir = mkdtempSync(join(tmpdir(), 'wf-cache-'));
   mkdirSync(join(dir, 'conf'));
@@ -104,7 +107,7 @@ describe('the compiled-model cache', () => {
     await new Promise((r) => setTimeout(r, 2100));
     await loadPipeline(where, 'hello');
     const [name] = readdirSync(join(where.state, 'cache'));
-    const entry = JSON.parse(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }> };
+    const entry = entryOf(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }> };
     expect(Object.values(entry.files).map((m) => m.stamp !== null)).toEqual([true, true]);
     const before = statSync(file);
     writeFileSync(file, pipeline('bb'));
@@ -120,11 +123,33 @@ describe('the compiled-model cache', () => {
     writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
     const first = await loadPipeline(where, 'hello');
     const [name] = readdirSync(join(where.state, 'cache'));
-    const read = () => JSON.parse(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }>; pipelines: unknown };
+    const read = () => entryOf(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }>; pipelines: unknown };
     expect(Object.values(read().files).map((m) => m.stamp)).toEqual([null, null]);
     await new Promise((r) => setTimeout(r, 2100));
     const second = await loadPipeline(where, 'hello');
     expect(second.pipeline).toEqual(first.pipeline);
     expect(Object.values(read().files).every((m) => m.stamp !== null)).toBe(true);
+  });
+
+  it('caches no entry for a pipeline that is not there, so it runs once it is written', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    expect(await codesOf(loadPipeline(where, 'q'))).toEqual(['E_UNKNOWN_TEMPLATE']);
+    writeFileSync(join(where.conf, 'q.yml'), 'q:\n  type: Pipeline\n  jobs:\n    j: {stages: [{echo: "from q"}]}\n');
+    const { pipeline: q } = await loadPipeline(where, 'q');
+    expect((q.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('from q');
+  });
+
+  it('rebuilds an entry edited by hand (its checksum line no longer matches)', async () => {
+    const where = tmp();
+    writeFileSync(join(where.conf, 'p.yml'), pipeline('from the conf'));
+    writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
+    await loadPipeline(where, 'hello');
+    const [name] = readdirSync(join(where.state, 'cache'));
+    const file = join(where.state, 'cache', name!);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('from the conf', 'TAMPERED!!!!!'));
+    const { pipeline: p } = await loadPipeline(where, 'hello');
+    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('from the conf');
   });
 });

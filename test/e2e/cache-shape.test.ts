@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checksum } from '../../src/loader/checksum.js';
 import { assertBuilt, hasStackTrace, runWf, tmpProject } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
@@ -15,7 +16,12 @@ describe('a compiled-model cache entry of the wrong shape', { timeout: 60_000 },
     const cacheDir = join(dir, '.wf', 'cache');
     const [name] = readdirSync(cacheDir).filter((n) => n.endsWith('.json'));
     const file = join(cacheDir, name!);
-    const good = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    // A checksum line, then the entry's JSON.
+    const read = () => {
+      const text = readFileSync(file, 'utf8');
+      return JSON.parse(text.slice(text.indexOf('\n') + 1)) as Record<string, unknown>;
+    };
+    const good = read();
     const crafted = [
       'null',
       '[]',
@@ -28,14 +34,16 @@ describe('a compiled-model cache entry of the wrong shape', { timeout: 60_000 },
       // Another key's entry under this name (the name is a short hash of the key).
       JSON.stringify({ ...good, key: '["another key"]' }),
     ];
-    for (const text of crafted) {
+    // Each with its checksum right, so the shape check is what must reject it (test/api/project-cache
+    // has an entry whose checksum does not match).
+    for (const text of crafted.map((json) => `${checksum(json)}\n${json}`)) {
       writeFileSync(file, text);
       const r = await runWf(['run', 'p'], { cwd: dir });
       expect(r.code, `${text.slice(0, 80)}\n${r.stderr}`).toBe(0);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(r.stdout + r.stderr).toContain('from the conf');
       // The same entry again (its file stamps may differ: the conf file is new, so "racy" at first).
-      const { files, ...model } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const { files, ...model } = read();
       const { files: goodFiles, ...goodModel } = good;
       expect(model).toEqual(goodModel);
       expect(Object.keys(files as object)).toEqual(Object.keys(goodFiles as object));
