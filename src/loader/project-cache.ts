@@ -47,7 +47,8 @@ export async function loadProjectCached(options: LoadOptions & { cacheDir?: stri
   const confDir = resolve(options.conf);
   const files = discoverConf(confDir);
   const key = options.cacheDir && options.only && files.every((f) => f.names) ? cacheKey(confDir, options.only) : undefined;
-  const cacheFile = key ? join(options.cacheDir!, `${fileName(key)}.json`) : undefined;
+  // The file name is a short checksum of the key; names that collide only make two keys take turns, as the entry holds its whole key.
+  const cacheFile = key ? join(options.cacheDir!, `${checksum(key)}.json`) : undefined;
   if (cacheFile) {
     const hit = readEntry(cacheFile, key!, options.only!, files, confDir);
     if (hit) return hit;
@@ -70,9 +71,6 @@ function cacheKey(confDir: string, only: string[]): string {
   const build = statSync(fileURLToPath(import.meta.url)).mtimeMs;
   return JSON.stringify([CACHE_FORMAT, VERSION, build, confDir, process.cwd(), process.env.WF_TIMEZONE ?? '', [...only].sort()]);
 }
-
-/** The entry's file name; names that collide only make two keys take turns, as the entry holds its whole key. */
-const fileName = (key: string): string => checksum(key);
 
 const hashText = (text: string): string => digest('sha1', text);
 
@@ -112,23 +110,20 @@ function readEntry(cacheFile: string, key: string, only: string[], files: ConfFi
   }
   const byPath = new Map(files.map((f) => [f.file, f]));
   // Files whose stamp could not be trusted, though their content is the cached one.
-  let hashed = false;
+  const hashed: ConfFile[] = [];
   for (const [path, mark] of Object.entries(entry.files)) {
     const f = byPath.get(path);
     if (!f) return undefined;
     if (mark.stamp !== null && mark.stamp === f.stat?.id) continue;
     if (hashText(f.text) !== mark.hash) return undefined;
-    hashed = true;
+    hashed.push(f);
   }
   const names = nameIndex(files);
   if (entry.names.some((n) => (names.get(n)?.length ?? 0) !== 1)) return undefined;
   // The files just hashed are stamped, if their stamps can now stand for their text: the next hit
   // hashes nothing. Each keeps the hash it was checked against (its text was read after its stamp).
-  if (hashed) {
-    for (const [path, mark] of Object.entries(entry.files)) {
-      const f = byPath.get(path)!;
-      if (mark.stamp === null || mark.stamp !== f.stat?.id) entry.files[path] = { hash: mark.hash, stamp: stampOf(f) };
-    }
+  if (hashed.length > 0) {
+    for (const f of hashed) entry.files[f.file] = { hash: entry.files[f.file]!.hash, stamp: stampOf(f) };
     if (Object.values(entry.files).every((m) => m.stamp !== null)) store(cacheFile, entry);
   }
   for (const p of entry.pipelines) rememberHashes(p, entry.hashes[p.name]!);

@@ -17,6 +17,14 @@ const daily = (cron: string) => `daily:\n  type: On\n  cron: "${cron}"\n`;
 /** A cache file: a checksum line, then the entry's JSON. */
 const entryOf = (text: string): unknown => JSON.parse(text.slice(text.indexOf('\n') + 1));
 
+/** The cache's one entry file. */
+function entryFile(where: { state: string }): string {
+  const [name] = readdirSync(join(where.state, 'cache'));
+  return join(where.state, 'cache', name!);
+}
+
+const echoOf = (p: { jobs: Array<{ stages: unknown[] }> }): unknown => (p.jobs[0]!.stages[0] as { echo: unknown }).echo;
+
 function tmp(): { conf: string; state: string } {
   const dir = mkdtempSync(join(tmpdir(), 'wf-cache-'));
   mkdirSync(join(dir, 'conf'));
@@ -52,7 +60,7 @@ describe('the compiled-model cache', () => {
     writeFileSync(join(where.conf, 'p.yml'), pipeline('changed'));
     writeFileSync(join(where.conf, 's.yml'), daily('30 4 * * *'));
     const { pipeline: p } = await loadPipeline(where, 'hello');
-    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('changed');
+    expect(echoOf(p)).toBe('changed');
     expect(p.on[0]!.cron).toBe('30 4 * * *');
   });
 
@@ -92,7 +100,7 @@ describe('the compiled-model cache', () => {
     await loadPipeline(where, 'hello');
     writeFileSync(join(where.conf, 'p.yml'), pipeline('bb'));
     const { pipeline: p } = await loadPipeline(where, 'hello');
-    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('bb');
+    expect(echoOf(p)).toBe('bb');
   });
 
   // A file's stamp (size, mtime, ctime, inode) stands for its content once the file is older than
@@ -106,15 +114,14 @@ describe('the compiled-model cache', () => {
     writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
     await new Promise((r) => setTimeout(r, 2100));
     await loadPipeline(where, 'hello');
-    const [name] = readdirSync(join(where.state, 'cache'));
-    const entry = entryOf(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }> };
+    const entry = entryOf(readFileSync(entryFile(where), 'utf8')) as { files: Record<string, { stamp: string | null }> };
     expect(Object.values(entry.files).map((m) => m.stamp !== null)).toEqual([true, true]);
     const before = statSync(file);
     writeFileSync(file, pipeline('bb'));
     utimesSync(file, hourAgo, hourAgo);
     expect([statSync(file).size, statSync(file).mtimeMs, statSync(file).ino]).toEqual([before.size, before.mtimeMs, before.ino]);
     const { pipeline: p } = await loadPipeline(where, 'hello');
-    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('bb');
+    expect(echoOf(p)).toBe('bb');
   });
 
   it('stamps a file that was new when cached once it is old enough, keeping the model', async () => {
@@ -122,8 +129,7 @@ describe('the compiled-model cache', () => {
     writeFileSync(join(where.conf, 'p.yml'), pipeline('hi'));
     writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
     const first = await loadPipeline(where, 'hello');
-    const [name] = readdirSync(join(where.state, 'cache'));
-    const read = () => entryOf(readFileSync(join(where.state, 'cache', name!), 'utf8')) as { files: Record<string, { stamp: string | null }>; pipelines: unknown };
+    const read = () => entryOf(readFileSync(entryFile(where), 'utf8')) as { files: Record<string, { stamp: string | null }>; pipelines: unknown };
     expect(Object.values(read().files).map((m) => m.stamp)).toEqual([null, null]);
     await new Promise((r) => setTimeout(r, 2100));
     const second = await loadPipeline(where, 'hello');
@@ -138,7 +144,7 @@ describe('the compiled-model cache', () => {
     expect(await codesOf(loadPipeline(where, 'q'))).toEqual(['E_UNKNOWN_TEMPLATE']);
     writeFileSync(join(where.conf, 'q.yml'), 'q:\n  type: Pipeline\n  jobs:\n    j: {stages: [{echo: "from q"}]}\n');
     const { pipeline: q } = await loadPipeline(where, 'q');
-    expect((q.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('from q');
+    expect(echoOf(q)).toBe('from q');
   });
 
   it('rebuilds an entry edited by hand (its checksum line no longer matches)', async () => {
@@ -146,10 +152,9 @@ describe('the compiled-model cache', () => {
     writeFileSync(join(where.conf, 'p.yml'), pipeline('from the conf'));
     writeFileSync(join(where.conf, 's.yml'), daily('0 2 * * *'));
     await loadPipeline(where, 'hello');
-    const [name] = readdirSync(join(where.state, 'cache'));
-    const file = join(where.state, 'cache', name!);
+    const file = entryFile(where);
     writeFileSync(file, readFileSync(file, 'utf8').replace('from the conf', 'TAMPERED!!!!!'));
     const { pipeline: p } = await loadPipeline(where, 'hello');
-    expect((p.jobs[0]!.stages[0] as { echo: unknown }).echo).toBe('from the conf');
+    expect(echoOf(p)).toBe('from the conf');
   });
 });
