@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock/index.js';
 import { didYouMean, WfError, WfErrors } from '../errors/index.js';
 import { LocalTransport } from '../executor/local-transport.js';
-import { expectSpawns } from '../executor/native-spawn.js';
 import { createPool, type WorkerPool } from '../executor/pool.js';
 import { recoverInterrupted } from '../executor/recover.js';
 import type { RunEventListener } from '../executor/run-events.js';
@@ -11,7 +10,6 @@ import { loadProjectCached } from '../loader/project-cache.js';
 import type { Project } from '../loader/load-project.js';
 import { hashPipeline } from '../model/hash.js';
 import type { Pipeline } from '../model/types.js';
-import { pipelineStages } from '../model/walk-stages.js';
 import { currentOwner, newRunId, openStore, processStart, type JobRecord, type RunRecord, type RunTrigger, type Store, type StoreOp } from '../store/index.js';
 import { checkHooks, usesStages, type HookInputs } from './check-hooks.js';
 import type { ChildRequest, ChildResult } from '../executor/stage-context.js';
@@ -181,8 +179,6 @@ export async function execute(prepared: PreparedRun, run: RunRecord, store: Stor
   // end is written with the next record (or the run's close, which clears them all): a group
   // recorded but gone is harmless, recovery checks each one's start time before killing.
   let ended: StoreOp[] = [];
-  // Every run: stage counted once (all case branches and on-failure too): enough to tell a run that starts many processes.
-  expectSpawns([...pipelineStages(prepared.pipeline)].filter((s) => s.kind === 'run').length);
   const transport = new LocalTransport({
     pool,
     onProcess: (p) => {

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, existsSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { SpawnRequest } from './protocol.js';
 
@@ -48,41 +49,19 @@ const WNOHANG = 1;
 const OPAQUE = 1024;
 
 let loaded: NativeSpawner | null | undefined;
-let forks = 0;
-/** Stage processes the run is known to start (its `run:` stages, counted once each). */
-let expected = 0;
-/** Loading koffi costs ~20 ms, about what four forks cost beyond posix_spawn: a run that starts a
- * few stages one at a time never loads it; one that starts a fifth, or a second while the first
- * still runs (jobs in parallel), does. */
-const FORKS_BEFORE_LOADING = 4;
 
 /**
- * The posix_spawn back end, or null (then use child_process): not available, or not worth loading
- * yet. `othersRunning`: a stage process of this wf is running now.
+ * The posix_spawn back end, loaded at the first stage process, or null (then use child_process).
+ * Loading it (~4 ms: the addon, and the functions bound) costs less than one fork of wf (~10 ms at
+ * start-up), so even a run of one `run:` stage starts it this way.
  */
-export function nativeSpawner(othersRunning = false): NativeSpawner | null {
-  if (loaded !== undefined) return loaded;
-  if (forks < FORKS_BEFORE_LOADING && !othersRunning && expected <= FORKS_BEFORE_LOADING) {
-    forks++;
-    return null;
-  }
-  return (loaded = load());
-}
-
-/** A run says how many stage processes it will start at least: with more than a few, the back end
- * is loaded for the first one instead of after several forks. */
-export function expectSpawns(count: number): void {
-  expected = Math.max(expected, count);
+export function nativeSpawner(): NativeSpawner | null {
+  return (loaded ??= load());
 }
 
 /** The back end if it is loaded (nothing is starting through it otherwise). */
 export function loadedNativeSpawner(): NativeSpawner | null {
   return loaded ?? null;
-}
-
-/** Loads the back end now (tests, and callers that know many stages follow). */
-export function loadNativeSpawner(): NativeSpawner | null {
-  return (loaded ??= load());
 }
 
 function load(): NativeSpawner | null {
@@ -91,11 +70,44 @@ function load(): NativeSpawner | null {
   if (process.env.WF_SPAWN === 'node' || !(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return null;
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
   try {
-    const koffi = require('koffi') as typeof import('koffi');
-    return bind(koffi);
+    return bind(koffiAddon(require));
   } catch {
     // koffi missing or not built for this platform, or a libc without the functions used (bind throws)
     return null;
+  }
+}
+
+/**
+ * koffi's native addon, loaded straight from where npm puts its prebuilt glibc build (or a build
+ * from source): koffi's own index.js (resolving its package `exports`, reading Node's ELF header to
+ * tell glibc from musl, wrapping deprecated functions) costs ~8 ms more, about what forking one
+ * stage process costs. Any other layout, or an addon of another version, goes through koffi's loader.
+ */
+function koffiAddon(require: NodeRequire): typeof import('koffi') {
+  const root = packageDir('koffi');
+  if (root) {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const arch = process.arch;
+    for (const file of [join(root, '..', '@koromix', `koffi-linux-${arch}`, `linux_${arch}`, 'koffi.node'), join(root, 'build', 'koffi', `linux_${arch}`, 'koffi.node')]) {
+      if (!existsSync(file)) continue;
+      const addon = { exports: {} as { version?: string } };
+      try {
+        process.dlopen(addon, file);
+      } catch {
+        continue; // not loadable here (e.g. a glibc build on musl)
+      }
+      if (addon.exports.version === version) return addon.exports as typeof import('koffi');
+    }
+  }
+  return require('koffi') as typeof import('koffi');
+}
+
+/** The folder of an installed package, found as Node finds it (node_modules of each parent folder), without reading its `exports`. */
+function packageDir(name: string): string | null {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return null;
   }
 }
 

@@ -36,7 +36,7 @@ export class ProcessHost {
 
   async spawn(request: SpawnRequest, hooks: SpawnHooks): Promise<ProcessExit> {
     if (hooks.signal?.aborted) return { code: null, signal: 'SIGTERM' };
-    const native = this.options.native === false ? null : nativeSpawner(this.live.size > 0);
+    const native = this.options.native === false ? null : nativeSpawner();
     let child: SpawnedChild;
     try {
       // posix_spawn has the child create the output file (off this thread when the spawn is); a fork creates it here.
