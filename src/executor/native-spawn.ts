@@ -26,6 +26,8 @@ export interface SpawnedChild extends EventEmitter {
   readonly pid: number | undefined;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** Signals the child's process group; nothing when it is gone (without an exception to build). */
+  signalGroup?(signal: NodeJS.Signals): void;
 }
 
 /** Starts the process, or rejects (`spawn bash ENOENT`, E2BIG…) when it cannot be started. */
@@ -131,6 +133,7 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
   const pipe2 = libc.func('int pipe2(_Out_ int *fds, int flags)');
   const close = libc.func('int close(int fd)');
   const waitpid = libc.func('int waitpid(int pid, _Out_ int *status, int options)');
+  const kill = libc.func('int kill(int pid, int sig)');
 
   const allSignals = Buffer.alloc(OPAQUE);
   const noSignals = Buffer.alloc(OPAQUE);
@@ -214,7 +217,9 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
       throw new Error(`spawn ${request.cmd} ${errnoName(rc)}`);
     }
     const pid = pidCell[0]!;
-    const child = new NativeChild(pid, new Socket({ fd: out[0]!, readable: true, writable: false }), new Socket({ fd: err[0]!, readable: true, writable: false }));
+    const child = new NativeChild(pid, new Socket({ fd: out[0]!, readable: true, writable: false }), new Socket({ fd: err[0]!, readable: true, writable: false }), (signal) =>
+      kill(-pid, osConstants.signals[signal]),
+    );
     waiting.set(pid, (status) => {
       // WIFEXITED: the low 7 bits are 0 and the code is in the next byte; else they are the signal.
       const signal = status & 0x7f;
@@ -279,6 +284,8 @@ class NativeChild extends EventEmitter implements SpawnedChild {
     readonly pid: number,
     readonly stdout: Socket,
     readonly stderr: Socket,
+    /** kill(2) of the group: once a stage ends, its group is usually gone already, and process.kill would throw ESRCH (~35 µs to build). */
+    readonly signalGroup: (signal: NodeJS.Signals) => void,
   ) {
     super();
     const closed = () => {

@@ -115,6 +115,7 @@ export class ProcessHost {
 
 function signalGroup(child: SpawnedChild, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
+  if (child.signalGroup) return child.signalGroup(signal);
   try {
     process.kill(-child.pid, signal);
   } catch {

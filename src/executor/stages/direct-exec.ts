@@ -65,9 +65,16 @@ const BASH_SETS = new Set(
   'SHELLOPTS PS1 PS2 PS3 PS4 PPID RANDOM SRANDOM HISTCMD IFS OPTIND OPTERR OPTARG LINENO EPOCHSECONDS EPOCHREALTIME SECONDS GROUPS FUNCNAME DIRSTACK UID EUID'.split(' '),
 );
 
+/** Found once per process: /usr/bin/true does not come and go during a run (a PATH search does). */
+const corePrograms = new Map<string, string | null>();
+
 function coreProgram(name: string): string | null {
-  for (const dir of ['/usr/bin', '/bin']) if (probe(`${dir}/${name}`) === 'startable') return `${dir}/${name}`;
-  return null;
+  let file = corePrograms.get(name);
+  if (file === undefined) {
+    file = ['/usr/bin', '/bin'].map((dir) => `${dir}/${name}`).find((f) => probe(f) === 'startable') ?? null;
+    corePrograms.set(name, file);
+  }
+  return file;
 }
 
 /** bash's command search: a name with '/' as it is, else the first executable file along PATH (absolute entries only here). */

@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
@@ -90,7 +90,8 @@ export const runShell: StageRunner = async (run) => {
 /** The output file's text; none when no process was started (a stage cancelled before its start). */
 function readOutputFile(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    // Most stages write no outputs: one stat instead of an open, a read and a close.
+    return statSync(file).size === 0 ? '' : readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw e;
