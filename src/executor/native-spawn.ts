@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { accessSync, existsSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, existsSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
@@ -72,7 +72,8 @@ function load(): NativeSpawner | null {
   if (process.env.WF_SPAWN === 'node' || !(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return null;
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
   try {
-    return bind(koffiAddon(require));
+    const koffi = koffiAddon(require);
+    return koffi ? bind(koffi) : null;
   } catch {
     // koffi missing or not built for this platform, or a libc without the functions used (bind throws)
     return null;
@@ -80,23 +81,35 @@ function load(): NativeSpawner | null {
 }
 
 /**
- * koffi's native addon, loaded straight from where npm puts its prebuilt glibc build (or a build
- * from source): koffi's own index.js (resolving its package `exports`, reading Node's ELF header to
- * tell glibc from musl, wrapping deprecated functions) costs ~8 ms more, about what forking one
- * stage process costs. Any other layout, or an addon of another version, goes through koffi's loader.
+ * koffi's native addon, loaded straight from where npm (or pnpm) puts its prebuilt glibc build, or
+ * a build from source: koffi's own index.js (resolving its package `exports`, detecting the libc,
+ * wrapping deprecated functions) costs ~8 ms more, about what forking one stage process costs. On
+ * musl, in any other layout, or for an addon of another version, koffi's loader decides. Null when
+ * an addon is damaged.
  */
-function koffiAddon(require: NodeRequire): typeof import('koffi') {
-  const root = packageDir('koffi');
-  if (root) {
-    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-    const arch = process.arch;
-    for (const file of [join(root, '..', '@koromix', `koffi-linux-${arch}`, `linux_${arch}`, 'koffi.node'), join(root, 'build', 'koffi', `linux_${arch}`, 'koffi.node')]) {
+function koffiAddon(require: NodeRequire): typeof import('koffi') | null {
+  const found = packageDir('koffi');
+  const root = found && realpathSync(found); // koffi's loader looks beside its real folder too
+  const arch = process.arch;
+  const builds = root ? [join(root, '..', '@koromix', `koffi-linux-${arch}`), join(root, 'build', 'koffi')] : [];
+  // A truncated addon is not an error dlopen reports: mapping it kills the process (SIGBUS). Then
+  // none is loaded, by us or by koffi's loader.
+  for (const dir of builds) {
+    for (const libc of ['linux', 'musl']) {
+      const file = join(dir, `${libc}_${arch}`, 'koffi.node');
+      if (existsSync(file) && !wholeElf(file)) return null;
+    }
+  }
+  const version = root && packageVersion(root);
+  if (version && /\/ld-linux[^/]*$/.test(elfInterpreter(process.execPath) ?? '')) {
+    for (const dir of builds) {
+      const file = join(dir, `linux_${arch}`, 'koffi.node');
       if (!existsSync(file)) continue;
       const addon = { exports: {} as { version?: string } };
       try {
         process.dlopen(addon, file);
       } catch {
-        continue; // not loadable here (e.g. a glibc build on musl)
+        continue;
       }
       if (addon.exports.version === version) return addon.exports as typeof import('koffi');
     }
@@ -111,6 +124,58 @@ function packageDir(name: string): string | null {
     if (existsSync(join(candidate, 'package.json'))) return candidate;
     if (dirname(dir) === dir) return null;
   }
+}
+
+function packageVersion(dir: string): string | null {
+  try {
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first bytes of a file and its size, or null when it cannot be read. */
+function readHead(file: string, bytes: number): { head: Buffer; size: number } | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(bytes);
+    return { head: head.subarray(0, readSync(fd, head, 0, bytes, 0)), size: fstatSync(fd).size };
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A 64-bit little-endian ELF header (x64 and arm64 Linux). */
+const isElf64 = (head: Buffer) => head.length >= 64 && head.readUInt32BE(0) === 0x7f454c46 && head[4] === 2 && head[5] === 1;
+
+/** Whether an ELF file is as long as its header says: the section headers come last, so a cut file lacks them. */
+export function wholeElf(file: string): boolean {
+  const read = readHead(file, 64);
+  if (!read || !isElf64(read.head)) return false;
+  const { head, size } = read;
+  return size >= Number(head.readBigUInt64LE(0x28)) + head.readUInt16LE(0x3a) * head.readUInt16LE(0x3c);
+}
+
+/** The dynamic loader an ELF executable names (PT_INTERP): `/lib64/ld-linux-x86-64.so.2` for glibc, `/lib/ld-musl-…` for musl. */
+export function elfInterpreter(file: string): string | null {
+  const read = readHead(file, 4096);
+  if (!read || !isElf64(read.head)) return null;
+  const { head } = read;
+  const table = Number(head.readBigUInt64LE(0x20));
+  const entry = head.readUInt16LE(0x36);
+  for (let i = 0; i < head.readUInt16LE(0x38); i++) {
+    const at = table + i * entry;
+    if (at + 40 > head.length) return null;
+    if (head.readUInt32LE(at) !== 3) continue; // PT_INTERP
+    const offset = Number(head.readBigUInt64LE(at + 8));
+    const end = offset + Number(head.readBigUInt64LE(at + 32));
+    return end <= head.length ? head.toString('latin1', offset, end).replace(/\0[^]*$/, '') : null;
+  }
+  return null;
 }
 
 function bind(koffi: typeof import('koffi')): NativeSpawner {

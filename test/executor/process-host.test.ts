@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { nativeSpawner } from '../../src/executor/native-spawn.js';
+import { elfInterpreter, nativeSpawner, wholeElf } from '../../src/executor/native-spawn.js';
 import { KILL_GRACE_MS, ProcessHost } from '../../src/executor/process-host.js';
 import { alive } from '../helpers/processes.js';
 
@@ -22,6 +23,40 @@ it("loads koffi's prebuilt addon directly, without koffi's own loader (~8 ms)", 
   expect(nativeSpawner()).not.toBeNull();
   const loaded = Object.keys(createRequire(import.meta.url).cache);
   expect(loaded.filter((file) => /[\\/]koffi[\\/]/.test(file))).toEqual([]);
+});
+
+describe("koffi's addon on a damaged install", () => {
+  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  const supported = process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && !!glibc;
+  const addon = join(process.cwd(), 'node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node');
+
+  /** A copy of the built native-spawn module beside a node_modules holding koffi's package.json and the given addon bytes. */
+  function layout(bytes: Buffer): string {
+    const root = mkdtempSync(join(tmpdir(), 'wf-koffi-'));
+    mkdirSync(join(root, 'dist', 'executor'), { recursive: true });
+    copyFileSync(join(process.cwd(), 'dist', 'executor', 'native-spawn.js'), join(root, 'dist', 'executor', 'native-spawn.js'));
+    mkdirSync(join(root, 'node_modules', 'koffi'), { recursive: true });
+    copyFileSync(join(process.cwd(), 'node_modules', 'koffi', 'package.json'), join(root, 'node_modules', 'koffi', 'package.json'));
+    mkdirSync(dirname(join(root, 'node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node')), { recursive: true });
+    writeFileSync(join(root, 'node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node'), bytes);
+    return root;
+  }
+
+  const spawnerIn = (root: string) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', `import { nativeSpawner } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'executor', 'native-spawn.js')).href)}; console.log(nativeSpawner() ? 'native' : 'fallback');`], { encoding: 'utf8' });
+
+  it.runIf(supported)('loads a whole addon, and falls back to child_process for a cut one instead of dying of SIGBUS', () => {
+    const whole = readFileSync(addon);
+    const ok = spawnerIn(layout(whole));
+    expect([ok.status, ok.signal, ok.stdout.trim()]).toEqual([0, null, 'native']);
+    for (const size of [4096, whole.length >> 1, whole.length - 1000]) {
+      const cut = spawnerIn(layout(whole.subarray(0, size)));
+      expect([cut.status, cut.signal, cut.stdout.trim()]).toEqual([0, null, 'fallback']);
+    }
+    expect(wholeElf(addon)).toBe(true);
+    expect(wholeElf('/etc/hostname')).toBe(false);
+    expect(elfInterpreter(process.execPath)).toMatch(/\/ld-linux[^/]*$/);
+  });
 });
 
 describe.each([
