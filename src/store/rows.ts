@@ -214,21 +214,13 @@ export function rowToJob(row: JobRow): JobRecord {
   };
 }
 
-export function stageToRow(s: StageRecord): StageRow {
-  return {
-    run_id: s.runId,
-    job_key: s.jobKey,
-    path: s.path,
-    stage_id: s.stageId ?? null,
-    name: s.name,
-    kind: s.kind,
-    status: s.status,
-    started_at: s.startedAt ?? null,
-    ended_at: s.endedAt ?? null,
-    outputs: toJson(s.outputs),
-    error: toJson(s.error),
-    attempt: s.attempt ?? 1,
-  };
+/** The columns the hot writes bind by position (~2 µs a row less than by name), and their values in that order. */
+export const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error, attempt';
+export const ATTEMPT_COLS = 'run_id, job_key, stage_path, attempt, status, started_at, ended_at, outputs, error';
+export const EVENT_COLS = 'run_id, ts, type, job_key, stage_path, stream, text, data';
+
+export function stageValues(s: StageRecord): unknown[] {
+  return [s.runId, s.jobKey, s.path, s.stageId ?? null, s.name, s.kind, s.status, s.startedAt ?? null, s.endedAt ?? null, toJson(s.outputs), toJson(s.error), s.attempt ?? 1];
 }
 
 export function rowToStage(row: StageRow): StageRecord {
@@ -282,18 +274,8 @@ export function rowToRelease(row: ReleaseRow): ReleaseRecord {
   };
 }
 
-export function attemptToRow(a: AttemptRecord): AttemptRow {
-  return {
-    run_id: a.runId,
-    job_key: a.jobKey,
-    stage_path: a.stagePath,
-    attempt: a.attempt,
-    status: a.status,
-    started_at: a.startedAt ?? null,
-    ended_at: a.endedAt ?? null,
-    outputs: toJson(a.outputs),
-    error: toJson(a.error),
-  };
+export function attemptValues(a: AttemptRecord): unknown[] {
+  return [a.runId, a.jobKey, a.stagePath, a.attempt, a.status, a.startedAt ?? null, a.endedAt ?? null, toJson(a.outputs), toJson(a.error)];
 }
 
 export function rowToAttempt(row: AttemptRow): AttemptRecord {
@@ -310,17 +292,8 @@ export function rowToAttempt(row: AttemptRow): AttemptRecord {
   };
 }
 
-export function eventToRow(e: Omit<EventRecord, 'seq'>): Omit<EventRow, 'seq'> {
-  return {
-    run_id: e.runId,
-    ts: e.ts,
-    type: e.type,
-    job_key: e.jobKey ?? null,
-    stage_path: e.stagePath ?? null,
-    stream: e.stream ?? null,
-    text: e.text ?? null,
-    data: toJson(e.data),
-  };
+export function eventValues(e: Omit<EventRecord, 'seq'>): unknown[] {
+  return [e.runId, e.ts, e.type, e.jobKey ?? null, e.stagePath ?? null, e.stream ?? null, e.text ?? null, toJson(e.data)];
 }
 
 export function rowToEvent(row: EventRow): EventRecord {

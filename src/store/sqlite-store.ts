@@ -154,18 +154,18 @@ class SqliteStore implements Store {
         this.sql.upsertJob.run(rows.jobToRow(op.job));
         return;
       case 'stage':
-        this.sql.upsertStage.run(rows.stageToRow(op.stage));
+        this.sql.upsertStage.run(rows.stageValues(op.stage));
         return;
       case 'log': {
         const l = op.log;
-        this.sql.insertEvent.run(rows.eventToRow({ runId: l.runId, ts: l.ts, type: 'log', jobKey: l.jobKey, stagePath: l.stagePath, stream: l.stream, text: l.text, data: null }));
+        this.sql.insertEvent.run(rows.eventValues({ runId: l.runId, ts: l.ts, type: 'log', jobKey: l.jobKey, stagePath: l.stagePath, stream: l.stream, text: l.text, data: null }));
         return;
       }
       case 'event':
-        this.sql.insertEvent.run(rows.eventToRow(op.event));
+        this.sql.insertEvent.run(rows.eventValues(op.event));
         return;
       case 'attempt':
-        this.sql.upsertAttempt.run(rows.attemptToRow(op.attempt));
+        this.sql.upsertAttempt.run(rows.attemptValues(op.attempt));
         return;
       case 'proc':
         this.sql.insertProcess.run(rows.processToRow(op.proc));
@@ -249,7 +249,7 @@ class SqliteStore implements Store {
         this.sql.interruptJobs.run({ id: run.id, now });
         this.sql.interruptStages.run({ id: run.id, now });
         this.sql.interruptAttempts.run({ id: run.id, now });
-        this.sql.insertEvent.run(rows.eventToRow({ runId: run.id, ts: now, type: 'run-end', jobKey: null, stagePath: null, stream: null, text: null, data: { status: 'interrupted', reason: 'its process is gone' } }));
+        this.sql.insertEvent.run(rows.eventValues({ runId: run.id, ts: now, type: 'run-end', jobKey: null, stagePath: null, stream: null, text: null, data: { status: 'interrupted', reason: 'its process is gone' } }));
         orphans.push(...(this.sql.processesOfRun.all(run.id) as rows.ProcessRow[]).map(rows.rowToProcess));
         this.sql.deleteProcessesOfRun.run(run.id);
         ids.push(run.id);

@@ -1,6 +1,6 @@
 import type { Database, Statement } from './sqlite.js';
 import { WfError } from '../errors/index.js';
-import { RUN_COLS, RUN_COLUMNS } from './rows.js';
+import { ATTEMPT_COLS, EVENT_COLS, RUN_COLS, RUN_COLUMNS, STAGE_COLS } from './rows.js';
 import type { RunRecord } from './types.js';
 
 type Stmt = Statement;
@@ -42,17 +42,14 @@ export interface Statements {
 }
 
 const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error, attempt';
-const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error, attempt';
-const ATTEMPT_COLS = 'run_id, job_key, stage_path, attempt, status, started_at, ended_at, outputs, error';
-const EVENT_COLS = 'run_id, ts, type, job_key, stage_path, stream, text, data';
 const PROCESS_COLS = 'run_id, job_key, stage_path, pid, start, host';
 const values = (cols: string) => cols.split(', ').map((c) => '@' + c).join(', ');
 
-/** `INSERT … ON CONFLICT DO UPDATE` (not REPLACE: a REPLACE deletes the row and would cascade). */
-function upsert(table: string, cols: string, key: string[]): string {
+/** `INSERT … ON CONFLICT DO UPDATE` (not REPLACE: a REPLACE deletes the row and would cascade); values by name, or by position. */
+function upsert(table: string, cols: string, key: string[], byPosition = false): string {
   const names = cols.split(', ');
   const updates = names.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
-  return `INSERT INTO ${table} (${cols}) VALUES (${names.map((c) => '@' + c).join(', ')})
+  return `INSERT INTO ${table} (${cols}) VALUES (${byPosition ? names.map(() => '?').join(', ') : values(cols)})
     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
@@ -102,10 +99,10 @@ export function prepareStatements(db: Database): Statements {
   return {
     upsertRun: db.prepare(upsert('runs', RUN_COLS, ['id'])),
     upsertJob: db.prepare(upsert('jobs', JOB_COLS, ['run_id', 'key'])),
-    upsertStage: db.prepare(upsert('stages', STAGE_COLS, ['run_id', 'job_key', 'path'])),
+    upsertStage: db.prepare(upsert('stages', STAGE_COLS, ['run_id', 'job_key', 'path'], true)),
     insertRun: db.prepare(`INSERT INTO runs (${RUN_COLS}) VALUES (${values(RUN_COLS)})`),
-    insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (${values(EVENT_COLS)})`),
-    upsertAttempt: db.prepare(upsert('attempts', ATTEMPT_COLS, ['run_id', 'job_key', 'stage_path', 'attempt'])),
+    insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (${EVENT_COLS.replace(/\w+/g, '?')})`),
+    upsertAttempt: db.prepare(upsert('attempts', ATTEMPT_COLS, ['run_id', 'job_key', 'stage_path', 'attempt'], true)),
     insertProcess: db.prepare(`INSERT OR REPLACE INTO processes (${PROCESS_COLS}) VALUES (${values(PROCESS_COLS)})`),
     deleteProcess: db.prepare('DELETE FROM processes WHERE run_id = ? AND pid = ?'),
     processesOfRun: db.prepare(`SELECT ${PROCESS_COLS} FROM processes WHERE run_id = ?`),
