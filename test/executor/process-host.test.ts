@@ -10,25 +10,27 @@ import { elfInterpreter, nativeSpawner, wholeElf } from '../../src/executor/nati
 import { KILL_GRACE_MS, ProcessHost } from '../../src/executor/process-host.js';
 import { alive } from '../helpers/processes.js';
 
+/** Where posix_spawn is used: Linux with glibc, x64 or arm64. */
+const glibcLinux =
+  process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && !!(process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+/** Where npm puts koffi's prebuilt glibc addon, under a node_modules folder. */
+const koffiAddon = join('@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node');
+
 const bash = (script: string) => ({ cmd: 'bash', args: ['-c', script], env: { PATH: process.env.PATH ?? '' } });
 
 it('uses posix_spawn on Linux with glibc (x64, arm64)', () => {
-  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
-  if (process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc) expect(nativeSpawner()).not.toBeNull();
+  if (glibcLinux) expect(nativeSpawner()).not.toBeNull();
 });
 
 it("loads koffi's prebuilt addon directly, without koffi's own loader (~8 ms)", () => {
-  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
-  if (!(process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && glibc)) return;
+  if (!glibcLinux) return;
   expect(nativeSpawner()).not.toBeNull();
   const loaded = Object.keys(createRequire(import.meta.url).cache);
   expect(loaded.filter((file) => /[\\/]koffi[\\/]/.test(file))).toEqual([]);
 });
 
 describe("koffi's addon on a damaged install", () => {
-  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
-  const supported = process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch) && !!glibc;
-  const addon = join(process.cwd(), 'node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node');
+  const addon = join(process.cwd(), 'node_modules', koffiAddon);
 
   /** A copy of the built native-spawn module beside a node_modules holding koffi's package.json and the given addon bytes. */
   function layout(bytes: Buffer): string {
@@ -37,15 +39,16 @@ describe("koffi's addon on a damaged install", () => {
     copyFileSync(join(process.cwd(), 'dist', 'executor', 'native-spawn.js'), join(root, 'dist', 'executor', 'native-spawn.js'));
     mkdirSync(join(root, 'node_modules', 'koffi'), { recursive: true });
     copyFileSync(join(process.cwd(), 'node_modules', 'koffi', 'package.json'), join(root, 'node_modules', 'koffi', 'package.json'));
-    mkdirSync(dirname(join(root, 'node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node')), { recursive: true });
-    writeFileSync(join(root, 'node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node'), bytes);
+    const file = join(root, 'node_modules', koffiAddon);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, bytes);
     return root;
   }
 
   const spawnerIn = (root: string) =>
     spawnSync(process.execPath, ['--input-type=module', '-e', `import { nativeSpawner } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'executor', 'native-spawn.js')).href)}; console.log(nativeSpawner() ? 'native' : 'fallback');`], { encoding: 'utf8' });
 
-  it.runIf(supported)('loads a whole addon, and falls back to child_process for a cut one instead of dying of SIGBUS', () => {
+  it.runIf(glibcLinux)('loads a whole addon, and falls back to child_process for a cut one instead of dying of SIGBUS', () => {
     const whole = readFileSync(addon);
     const ok = spawnerIn(layout(whole));
     expect([ok.status, ok.signal, ok.stdout.trim()]).toEqual([0, null, 'native']);
