@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
-import type { BroadcastChannel } from 'node:worker_threads';
+import type { BroadcastChannel, MessagePort } from 'node:worker_threads';
 import { describeThrown, WfError } from '../errors/index.js';
 import type { WorkerPool } from './pool.js';
 import { KILL_GRACE_MS, ProcessHost } from './process-host.js';
-import { HOOK_CHANNEL, type HookBatchMessage, type HookCancel, type HookResult, type HookTask } from './protocol.js';
+import { HOOK_CHANNEL, type HookBatchCalls, type HookBatchMessage, type HookCancel, type HookResult, type HookTask } from './protocol.js';
 import type { JobTransport } from './transport.js';
 
 export interface LocalTransportOptions {
@@ -13,8 +13,16 @@ export interface LocalTransportOptions {
   onProcess?(event: { pid: number; jobKey: string; stagePath: string; ended: boolean }): void;
 }
 
-/** Calls in one batch at most: a batch that must be ended (a hook ignoring its signal) ends them all. */
+/**
+ * Calls open in one batch at most: a batch that must be ended (a hook ignoring its signal) ends
+ * them all.
+ */
 const BATCH_MAX = 32;
+/**
+ * Calls sent to one batch in all before it takes no more and ends: its thread is then offered to
+ * whoever waits in piscina's queue (another run sharing the pool in `wf schedule`).
+ */
+const BATCH_CALLS = 1024;
 
 type WorkerThreads = typeof import('node:worker_threads');
 let workerThreads: WorkerThreads | undefined;
@@ -29,17 +37,31 @@ interface Call {
   ended?: boolean;
 }
 
+/** One piscina task on one thread; it takes calls while it is `accepting`, and ends when told. */
 interface Batch {
   terminate: AbortController;
   open: Map<number, Call>;
+  port: MessagePort;
+  accepting: boolean;
+  /** Calls sent to it in all. */
+  sent: number;
+  /** Told to end. */
+  ending?: boolean;
+  /**
+   * A result has come back since calls were last sent to it: its thread is not stuck in a hook that
+   * blocks it (a long synchronous loop), so a new call there starts soon. A call waits for a thread
+   * rather than join one that has not answered.
+   */
+  answered: boolean;
 }
 
 /**
  * Shell stages spawn from this (main) thread; hook code runs in the piscina pool. Hook calls go to
- * the threads as batches (one message each way per batch, results streamed back as they settle),
- * which keeps thousands of short hook stages cheap. At most one batch per thread is out at a time:
- * calls made while every thread is busy wait here and leave together when one frees up, so batches
- * grow with the load instead of queueing as small ones inside piscina.
+ * the threads in batches: one piscina task per thread, which stays open while it has work. Calls
+ * made in one tick travel in one message, results come back several per message as they settle,
+ * and the next calls join the open batch at once, with no task to finish and start between them:
+ * thousands of short hook stages cost two messages per tick, not a task each. A batch with no
+ * call left when the run has no more to send is told to end, which frees its thread.
  */
 export class LocalTransport implements JobTransport {
   readonly host: ProcessHost;
@@ -48,7 +70,9 @@ export class LocalTransport implements JobTransport {
   private nextCall = 1;
   private queue: Call[] = [];
   private scheduled = false;
-  /** Batches sent and not yet finished (their piscina task has not settled). */
+  /** Batches taking calls. */
+  private batches: Batch[] = [];
+  /** Batches started and not yet finished (their piscina task has not settled). */
   private out = 0;
 
   constructor(private readonly o: LocalTransportOptions) {
@@ -90,61 +114,77 @@ export class LocalTransport implements JobTransport {
         // A hook that ignores ctx.signal: the thread running it is ended (piscina replaces it).
         killTimer = setTimeout(() => {
           call.ended = true;
-          call.batch?.terminate.abort();
+          if (call.batch) this.kill(call.batch);
         }, KILL_GRACE_MS);
         killTimer.unref();
       };
       this.queue.push(call);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
 
-  private flush(): void {
-    this.scheduled = false;
-    const free = this.o.pool.maxThreads - this.out;
-    if (free <= 0 || this.queue.length === 0) return; // sent when a batch finishes
-    const size = Math.min(BATCH_MAX, Math.ceil(this.queue.length / free));
-    for (let i = 0; i < free && this.queue.length > 0; i++) this.send(this.queue.splice(0, size));
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
-  private send(calls: Call[]): void {
-    const batch: Batch = { terminate: new AbortController(), open: new Map(calls.map((c) => [c.task.callId, c])) };
-    for (const c of calls) {
-      c.batch = batch;
-      if (c.ended) batch.terminate.abort();
+  /**
+   * Sends what waits: each call to the open batch with the fewest calls open (among those that have
+   * answered), starting a batch on a free thread while every open one is busy. Then ends the
+   * batches with nothing to do.
+   */
+  private flush(): void {
+    this.scheduled = false;
+    const sends = new Map<Batch, HookTask[]>();
+    while (this.queue.length > 0) {
+      let batch: Batch | undefined;
+      for (const b of this.batches) if (b.open.size < BATCH_MAX && (b.answered || b.open.size === 0) && (!batch || b.open.size < batch.open.size)) batch = b;
+      if ((!batch || batch.open.size > 0) && this.out < this.o.pool.maxThreads) batch = this.start();
+      if (!batch) break; // sent when a call settles or a batch finishes
+      const call = this.queue.shift()!;
+      call.batch = batch;
+      batch.open.set(call.task.callId, call);
+      if (++batch.sent >= BATCH_CALLS) this.retire(batch); // ends when its last call settles
+      let tasks = sends.get(batch);
+      if (!tasks) sends.set(batch, (tasks = []));
+      tasks.push(call.task);
     }
+    for (const [batch, calls] of sends) {
+      batch.answered = false;
+      batch.port.postMessage({ calls } satisfies HookBatchCalls);
+    }
+    for (const batch of [...this.batches]) if (batch.open.size === 0) this.end(batch);
+  }
+
+  private start(): Batch {
     const { port1, port2 } = new (threads().MessageChannel)();
-    const settle = (callId: number, result: HookResult) => {
-      const c = batch.open.get(callId);
-      if (!c) return;
-      batch.open.delete(callId);
-      c.resolve(result);
-      if (batch.open.size === 0) port1.close();
-    };
+    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, accepting: true, sent: 0, answered: true };
+    this.batches.push(batch);
     port1.on('message', (msgs: HookBatchMessage) => {
-      for (const m of msgs) settle(m.callId, m.result);
+      batch.answered = true;
+      for (const m of msgs) this.settle(batch, m.callId, m.result);
     });
     const leftovers = (error: (c: Call) => WfError) => {
       // Results posted before the task ended may still be on their way: give them a moment.
       setTimeout(() => {
-        for (const c of [...batch.open.values()]) settle(c.task.callId, { outputs: null, error: error(c).toJSON(), logs: [] });
+        for (const c of [...batch.open.values()]) this.settle(batch, c.task.callId, { outputs: null, error: error(c).toJSON(), logs: [] });
         port1.close();
       }, 50).unref();
     };
     this.out++;
-    const finished = this.o.pool.run({ kind: 'hooks', calls: calls.map((c) => c.task), port: port2 }, batch.terminate.signal, [port2]);
+    const finished = this.o.pool.run({ kind: 'hooks', port: port2 }, batch.terminate.signal, [port2]);
     const next = () => {
       this.out--;
+      this.retire(batch);
       this.flush();
     };
     finished.then(next, next);
     finished.then(
       () => {
         if (batch.open.size > 0) leftovers((c) => new WfError('E_HOOK_CRASH', `${c.task.uses}: its result was lost`, { loc: c.task.loc }));
+        else port1.close();
       },
       (e: unknown) =>
         leftovers((c) =>
@@ -155,6 +195,39 @@ export class LocalTransport implements JobTransport {
               : new WfError('E_HOOK_CRASH', `${c.task.uses} crashed its worker thread: ${describeThrown(e)}`, { loc: c.task.loc, hint: 'a hook must not call process.exit or leave errors unhandled' }),
         ),
     );
+    return batch;
+  }
+
+  private settle(batch: Batch, callId: number, result: HookResult): void {
+    const c = batch.open.get(callId);
+    if (!c) return;
+    batch.open.delete(callId);
+    c.resolve(result);
+    if (batch.open.size > 0) {
+      if (this.queue.length > 0) this.schedule();
+    } else if (batch.accepting) {
+      this.schedule(); // ended unless the calls this result lets the run make join it first
+    } else this.end(batch);
+  }
+
+  /** Takes no more calls (the ones it has run on). */
+  private retire(batch: Batch): void {
+    if (!batch.accepting) return;
+    batch.accepting = false;
+    this.batches.splice(this.batches.indexOf(batch), 1);
+  }
+
+  private end(batch: Batch): void {
+    this.retire(batch);
+    if (batch.ending || batch.terminate.signal.aborted) return;
+    batch.ending = true;
+    batch.port.postMessage({ end: true } satisfies HookBatchCalls);
+  }
+
+  /** Ends the batch's thread (piscina replaces it); its open calls fail. */
+  private kill(batch: Batch): void {
+    this.retire(batch);
+    batch.terminate.abort();
   }
 
   close(): void {

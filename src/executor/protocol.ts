@@ -55,14 +55,16 @@ export interface InspectTask {
 }
 
 /**
- * Hook calls started in the same tick, sent to one worker as one piscina task: one message each
- * way instead of one per call. Each result is posted on `port` as soon as its call settles.
+ * A batch of hook calls: one piscina task, open while the main thread sends it calls on `port`
+ * (`HookBatchCalls`); each result is posted back on `port` as soon as its call settles.
  */
 export interface HookBatchTask {
   kind: 'hooks';
-  calls: HookTask[];
   port: MessagePort;
 }
+
+/** On a batch's port, to the worker: calls to run now, or the end of the batch (no call is open). */
+export type HookBatchCalls = { calls: HookTask[] } | { end: true };
 
 /** A result posted on a batch's port (results settled in the same tick travel together). */
 export type HookBatchMessage = Array<{ callId: number; result: HookResult }>;

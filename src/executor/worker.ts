@@ -1,7 +1,7 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { describeThrown, WfError } from '../errors/index.js';
 import { callHook } from './hook-call.js';
-import { HOOK_CHANNEL, type HookBatchMessage, type HookBatchTask, type HookCancel, type HookResult, type HookTask, type InspectResult, type WorkerTask } from './protocol.js';
+import { HOOK_CHANNEL, type HookBatchCalls, type HookBatchMessage, type HookBatchTask, type HookCancel, type HookResult, type HookTask, type InspectResult, type WorkerTask } from './protocol.js';
 
 // Several hooks may run in this thread at once (a batch): one that calls process.exit or leaves an
 // error unhandled must fail its own stage, not end the thread under the others.
@@ -42,10 +42,11 @@ async function runOne(task: HookTask): Promise<HookResult> {
 }
 
 /**
- * A batch: its calls run at once in this thread (hooks are async); each result goes back on the
- * batch's port as soon as it is ready, several per message when they settle in the same tick.
+ * A batch: calls arrive on its port while it is open and run at once in this thread (hooks are
+ * async); each result goes back on the port as soon as it is ready, several per message when they
+ * settle in the same tick. It ends when the main thread says so, which it does with no call open.
  */
-async function runBatch(task: HookBatchTask): Promise<null> {
+function runBatch(task: HookBatchTask): Promise<null> {
   let pending: HookBatchMessage = [];
   let scheduled = false;
   const flush = () => {
@@ -54,19 +55,25 @@ async function runBatch(task: HookBatchTask): Promise<null> {
     task.port.postMessage(pending);
     pending = [];
   };
-  await Promise.all(
-    task.calls.map(async (call) => {
-      const result = await runOne(call);
-      pending.push({ callId: call.callId, result });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
+  const run = async (call: HookTask) => {
+    const result = await runOne(call);
+    pending.push({ callId: call.callId, result });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return new Promise((resolve) => {
+    task.port.on('message', (msg: HookBatchCalls) => {
+      if ('calls' in msg) {
+        for (const call of msg.calls) void run(call);
+        return;
       }
-    }),
-  );
-  flush();
-  task.port.close();
-  return null;
+      flush();
+      task.port.close();
+      resolve(null);
+    });
+  });
 }
 
 /** piscina entry: runs hook calls (one, or a batch), or inspects hooks before a run. */

@@ -136,6 +136,25 @@ describe('a worker thread between hook calls', () => {
 });
 
 describe('a hook call waiting for a thread', () => {
+  it('runs on a thread that is waiting on a slow async hook, instead of waiting for that hook to end', async () => {
+    // A slow hook (awaiting a timer) for every thread, made in the same tick as the quick job's first
+    // call (listed second, so it shares a thread with a slow one when calls are split evenly). The
+    // quick job's later calls go to a thread that has answered since: they need not wait the 3 s.
+    const slow = Array.from({ length: availableParallelism() }, (_, i) => `    s${i}: {stages: [{uses: h/slow@v1}]}`);
+    const quick = '    q:\n      stages:\n        - uses: h/quick@v1\n        - uses: h/quick@v1\n        - uses: h/quick@v1';
+    const dir = tmpProject({
+      'conf/p.yml': `p:\n  type: Pipeline\n  jobs:\n${[slow[0], quick, ...slow.slice(1)].join('\n')}\n`,
+      'hooks/h.mjs':
+        "import { setTimeout as sleep } from 'node:timers/promises';\nexport const slow = { name: 'slow', tag: 'v1', run: async (_a, ctx) => { await sleep(3000, undefined, { signal: ctx.signal }); return {}; } };\nexport const quick = { name: 'quick', tag: 'v1', run: async () => ({}) };\n",
+    });
+    const r = await runWf(['run', 'p'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const quickDone = r.stdout.indexOf('[q] ✓ job success');
+    expect(quickDone).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('[s0] ✓ job success')).toBeGreaterThan(quickDone);
+    expect(r.stdout).toMatch(/\[q\] ✓ job success (\d{1,3}ms|1\.\d+s)\n/);
+  });
+
   it('ends at its timeout without waiting for a thread, and fails no other call', async () => {
     const slow = Array.from({ length: availableParallelism() }, (_, i) => `    s${i}: {stages: [{uses: h/slow@v1}]}`).join('\n');
     const dir = tmpProject({
