@@ -37,12 +37,11 @@ interface Call {
   ended?: boolean;
 }
 
-/** One piscina task on one thread; it takes calls while it is `accepting`, and ends when told. */
+/** One piscina task on one thread; it takes calls while it is in `batches`, and ends when told. */
 interface Batch {
   terminate: AbortController;
   open: Map<number, Call>;
   port: MessagePort;
-  accepting: boolean;
   /** Calls sent to it in all. */
   sent: number;
   /** Told to end. */
@@ -160,7 +159,7 @@ export class LocalTransport implements JobTransport {
 
   private start(): Batch {
     const { port1, port2 } = new (threads().MessageChannel)();
-    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, accepting: true, sent: 0, answered: true };
+    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, sent: 0, answered: true };
     this.batches.push(batch);
     port1.on('message', (msgs: HookBatchMessage) => {
       batch.answered = true;
@@ -205,16 +204,15 @@ export class LocalTransport implements JobTransport {
     c.resolve(result);
     if (batch.open.size > 0) {
       if (this.queue.length > 0) this.schedule();
-    } else if (batch.accepting) {
+    } else if (this.batches.includes(batch)) {
       this.schedule(); // ended unless the calls this result lets the run make join it first
     } else this.end(batch);
   }
 
   /** Takes no more calls (the ones it has run on). */
   private retire(batch: Batch): void {
-    if (!batch.accepting) return;
-    batch.accepting = false;
-    this.batches.splice(this.batches.indexOf(batch), 1);
+    const i = this.batches.indexOf(batch);
+    if (i >= 0) this.batches.splice(i, 1);
   }
 
   private end(batch: Batch): void {
