@@ -296,6 +296,28 @@ export function eventValues(e: Omit<EventRecord, 'seq'>): unknown[] {
   return [e.runId, e.ts, e.type, e.jobKey ?? null, e.stagePath ?? null, e.stream ?? null, e.text ?? null, toJson(e.data)];
 }
 
+/** The type of a row holding a stretch of a run's events (sqlite-store.ts `apply`), never an event's own type. */
+export const EVENTS_ROW = 'events';
+
+/**
+ * One row for several events of one run, in order: their fields as arrays in `data`. The row's seq
+ * is set (statements.ts `insertEvents`) n - 1 above the next free one, and the events take the n
+ * seqs ending there: every event keeps a seq of its own, rising in write order.
+ */
+export function packedEventValues(events: ReadonlyArray<Omit<EventRecord, 'seq'>>): unknown[] {
+  const first = events[0]!;
+  const packed = events.map((e) => [e.ts, e.type, e.jobKey ?? null, e.stagePath ?? null, e.stream ?? null, e.text ?? null, e.data ?? null]);
+  return [events.length, first.runId, first.ts, EVENTS_ROW, null, null, null, null, JSON.stringify(packed)];
+}
+
+/** The events a row holds: itself, or the stretch it packs. */
+export function rowToEvents(row: EventRow): EventRecord[] {
+  if (row.type !== EVENTS_ROW) return [rowToEvent(row)];
+  const packed = fromJson<Array<[string, string, string | null, string | null, string | null, string | null, Record<string, unknown> | null]>>(row.data) ?? [];
+  const first = row.seq - packed.length + 1;
+  return packed.map(([ts, type, jobKey, stagePath, stream, text, data], i) => ({ seq: first + i, runId: row.run_id, ts, type, jobKey, stagePath, stream, text, data }));
+}
+
 export function rowToEvent(row: EventRow): EventRecord {
   return {
     seq: row.seq,

@@ -14,6 +14,8 @@ import { guard, readonlyError, storeError } from './store-error.js';
 import type { RunStatus, SchedulerRecord, AttemptRecord, EventRecord, JobRecord, ListRunsQuery, LogRecord, ProcessRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
 
 export const STORE_FILE = 'wf.db';
+/** Events in one row at most (a row of ~200 KB), so no read of a few events parses megabytes. */
+const STRETCH_MAX = 1000;
 
 /** Runs `fn`, retrying for up to 10 s while SQLite says the database is busy or locked. */
 function retryBusy<T>(fn: () => T): T {
@@ -129,7 +131,25 @@ class SqliteStore implements Store {
   ) {
     this.sql = prepareStatements(db);
     this.applyTx = db.transaction((ops: readonly StoreOp[]) => {
-      for (const op of ops) this.applyOne(op);
+      // A run's state events (not its log lines) go in one row per stretch of them: a row costs
+      // ~5 µs to insert, and a short stage makes two events. Rows of other tables in between
+      // do not matter (one transaction); a log line keeps its place (the stretch ends before it).
+      let stretch: Array<Omit<EventRecord, 'seq'>> = [];
+      const endStretch = () => {
+        if (stretch.length === 1) this.sql.insertEvent.run(rows.eventValues(stretch[0]!));
+        else if (stretch.length > 1) this.sql.insertEvents.run(rows.packedEventValues(stretch));
+        stretch = [];
+      };
+      for (const op of ops) {
+        if (op.op === 'event' && op.event.type !== 'log') {
+          if (stretch.length > 0 && (stretch[0]!.runId !== op.event.runId || stretch.length >= STRETCH_MAX)) endStretch();
+          stretch.push(op.event);
+        } else {
+          if (op.op === 'event' || op.op === 'log') endStretch();
+          this.applyOne(op);
+        }
+      }
+      endStretch();
     });
   }
 
@@ -297,7 +317,14 @@ class SqliteStore implements Store {
   }
 
   getEvents(runId: string, afterSeq = 0, limit = 10_000): EventRecord[] {
-    return guard('read events', this.file, () => (this.sql.eventsAfter.all({ runId, after: afterSeq, limit }) as rows.EventRow[]).map(rows.rowToEvent));
+    return guard('read events', this.file, () => {
+      const events: EventRecord[] = [];
+      // A row holds one event or a stretch of them; a stretch may begin at or before afterSeq.
+      for (const row of this.sql.eventsAfter.all({ runId, after: afterSeq, limit }) as rows.EventRow[]) {
+        for (const event of rows.rowToEvents(row)) if (event.seq > afterSeq && events.length < limit) events.push(event);
+      }
+      return events;
+    });
   }
 
   scheduleState(pipeline: string, scheduleKey: string): string | null {

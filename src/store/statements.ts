@@ -12,6 +12,7 @@ export interface Statements {
   upsertStage: Stmt;
   insertRun: Stmt;
   insertEvent: Stmt;
+  insertEvents: Stmt;
   upsertAttempt: Stmt;
   insertProcess: Stmt;
   deleteProcess: Stmt;
@@ -104,6 +105,10 @@ export function prepareStatements(db: Database): Statements {
     upsertStage: db.prepare(upsert('stages', STAGE_COLS, ['run_id', 'job_key', 'path'], true)),
     insertRun: db.prepare(`INSERT INTO runs (${RUN_COLS}) VALUES (${values(RUN_COLS)})`),
     insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (${positions(EVENT_COLS)})`),
+    // n events in one row (rows.ts packedEventValues): its seq is the last of the n seqs above every
+    // one used so far (sqlite_sequence remembers those of deleted rows too), the first bound value.
+    insertEvents: db.prepare(`INSERT INTO events (seq, ${EVENT_COLS}) VALUES (
+      max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)) + ?, ${positions(EVENT_COLS)})`),
     upsertAttempt: db.prepare(upsert('attempts', ATTEMPT_COLS, ['run_id', 'job_key', 'stage_path', 'attempt'], true)),
     insertProcess: db.prepare(`INSERT OR REPLACE INTO processes (${PROCESS_COLS}) VALUES (${values(PROCESS_COLS)})`),
     deleteProcess: db.prepare('DELETE FROM processes WHERE run_id = ? AND pid = ?'),
