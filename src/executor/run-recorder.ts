@@ -69,6 +69,7 @@ export class RunRecorder {
     switch (ev.t) {
       case 'stage-start': {
         this.stageStarts.set(id, { name: ev.name, ts: ev.ts, id: ev.id, kind: ev.kind });
+        if (ev.attempt > 1) this.writer.push({ op: 'attempt-keep', runId: this.runId, jobKey, stagePath: ev.path, before: ev.attempt });
         this.writeStage({ runId: this.runId, jobKey, path: ev.path, stageId: ev.id, name: ev.name, kind: ev.kind, status: 'running', startedAt: this.iso(ev.ts), endedAt: null, outputs: null, error: null, attempt: ev.attempt });
         this.event({ type: 'stage-start', jobKey, path: ev.path, name: ev.name, kind: ev.kind, ts: ev.ts, attempt: ev.attempt });
         return;
@@ -85,12 +86,13 @@ export class RunRecorder {
     }
   }
 
-  /** The stage row shows the latest attempt; an attempt row is written when the attempt ends (a killed one is the stage row, marked interrupted). */
+  /**
+   * The stage row shows the latest attempt, which getAttempts reads from it once it has ended; an
+   * earlier attempt gets a row of its own when the next one starts ('attempt-keep'). One row a
+   * stage instead of two: the store's largest cost for short stages.
+   */
   private writeStage(s: StageRecord): void {
     this.writer.push({ op: 'stage', stage: s });
-    if (s.status !== 'running') {
-      this.writer.push({ op: 'attempt', attempt: { runId: s.runId, jobKey: s.jobKey, stagePath: s.path, attempt: s.attempt ?? 1, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, outputs: s.outputs, error: s.error } });
-    }
   }
 
   jobEnd(key: string, jobId: string, status: NodeStatus, error: SerializedWfError | null, ts: number, durationMs: number, reason?: string, attempt?: number): void {

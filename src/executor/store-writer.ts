@@ -76,7 +76,8 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
 function rowKey(op: StoreOp): string | null {
   switch (op.op) {
     case 'stage':
-      return `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}`;
+      // By attempt: a failed attempt's row is kept as an attempt row when the next one starts.
+      return `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}\0${op.stage.attempt ?? 1}`;
     case 'attempt':
       return `a\0${op.attempt.runId}\0${op.attempt.jobKey}\0${op.attempt.stagePath}\0${op.attempt.attempt}`;
     case 'job':

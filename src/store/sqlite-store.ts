@@ -187,6 +187,9 @@ class SqliteStore implements Store {
       case 'attempt':
         this.sql.upsertAttempt.run(rows.attemptValues(op.attempt));
         return;
+      case 'attempt-keep':
+        this.sql.keepAttempts.run(op.runId, op.jobKey, op.stagePath, op.before);
+        return;
       case 'proc':
         this.sql.insertProcess.run(rows.processToRow(op.proc));
         return;
@@ -313,7 +316,7 @@ class SqliteStore implements Store {
   }
 
   getAttempts(runId: string): AttemptRecord[] {
-    return guard('read attempts', this.file, () => (this.sql.attemptsOfRun.all(runId) as rows.AttemptRow[]).map(rows.rowToAttempt));
+    return guard('read attempts', this.file, () => (this.sql.attemptsOfRun.all({ runId }) as rows.AttemptRow[]).map(rows.rowToAttempt));
   }
 
   getEvents(runId: string, afterSeq = 0, limit = 10_000): EventRecord[] {

@@ -14,6 +14,7 @@ export interface Statements {
   insertEvent: Stmt;
   insertEvents: Stmt;
   upsertAttempt: Stmt;
+  keepAttempts: Stmt;
   insertProcess: Stmt;
   deleteProcess: Stmt;
   processesOfRun: Stmt;
@@ -114,7 +115,17 @@ export function prepareStatements(db: Database): Statements {
     deleteProcess: db.prepare('DELETE FROM processes WHERE run_id = ? AND pid = ?'),
     processesOfRun: db.prepare(`SELECT ${PROCESS_COLS} FROM processes WHERE run_id = ?`),
     deleteProcessesOfRun: db.prepare('DELETE FROM processes WHERE run_id = ?'),
-    attemptsOfRun: db.prepare(`SELECT ${ATTEMPT_COLS} FROM attempts WHERE run_id = ? ORDER BY job_key, stage_path, attempt`),
+    keepAttempts: db.prepare(`INSERT OR IGNORE INTO attempts (${ATTEMPT_COLS})
+      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages WHERE run_id = ? AND job_key = ? AND path = ? AND attempt < ?`),
+    // The attempt rows, and each stage's latest attempt from its own row once it has ended (one not
+    // cut short by the loss of its process: such an attempt was never counted). Stores written
+    // before this have an attempt row for the latest attempt too: it is read once.
+    attemptsOfRun: db.prepare(`SELECT ${ATTEMPT_COLS} FROM attempts WHERE run_id = @runId
+      UNION ALL
+      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages s
+        WHERE run_id = @runId AND status NOT IN ('running', 'pending', 'interrupted')
+        AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.run_id = s.run_id AND a.job_key = s.job_key AND a.stage_path = s.path AND a.attempt = s.attempt)
+      ORDER BY job_key, stage_path, attempt`),
     eventsAfter: db.prepare(`SELECT seq, ${EVENT_COLS} FROM events WHERE run_id = @runId AND seq > @after ORDER BY seq LIMIT @limit`),
     childRuns: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE parent_run_id = ? ORDER BY started_at, id`),
     requestCancel: db.prepare(`UPDATE runs SET cancel_requested_at = coalesce(cancel_requested_at, @now) WHERE id = @id AND status = 'running'`),

@@ -127,6 +127,11 @@ export type StoreOp =
   | { op: 'stage'; stage: StageRecord }
   | { op: 'log'; log: LogRecord }
   | { op: 'attempt'; attempt: AttemptRecord }
+  /**
+   * A stage is about to show attempt `before`: what its row shows of an earlier attempt becomes that
+   * attempt's row. (A stage's latest attempt is its row; getAttempts reads both.)
+   */
+  | { op: 'attempt-keep'; runId: string; jobKey: string; stagePath: string; before: number }
   | { op: 'event'; event: Omit<EventRecord, 'seq'> }
   | { op: 'proc'; proc: ProcessRecord }
   | { op: 'proc-end'; runId: string; pid: number }

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock/index.js';
 import { runLoop, type RunLoopOptions } from '../../src/executor/run-loop.js';
@@ -5,7 +7,7 @@ import type { RunEvent } from '../../src/executor/run-events.js';
 import type { HookResult, SpawnRequest } from '../../src/executor/protocol.js';
 import type { JobTransport } from '../../src/executor/transport.js';
 import type { ProcessExit } from '../../src/executor/process-host.js';
-import { openStore, type RunRecord, type Store } from '../../src/store/index.js';
+import { openStore, STORE_FILE, type RunRecord, type Store } from '../../src/store/index.js';
 import { inspectFiles } from '../helpers/load-conf.js';
 import { tmpDir } from '../helpers/index.js';
 
@@ -58,7 +60,8 @@ function setup(yaml: string, hooks?: Record<string, (signal: AbortSignal) => Pro
   expect(errors).toEqual([]);
   const pipeline = project.pipelines.get('p')!;
   const clock = new FakeClock('2025-01-01T00:00:00Z');
-  const store = openStore(tmpDir());
+  const dir = tmpDir();
+  const store = openStore(dir);
   const transport = new FakeTransport(clock, hooks);
   const run: RunRecord = { id: 'r1', pipeline: 'p', status: 'running', params: {}, release: null, attempt: 1, trigger: 'manual', parentRunId: null, startedAt: new Date(clock.now()).toISOString(), endedAt: null, error: null, pid: process.pid };
   store.createRun(run);
@@ -66,7 +69,7 @@ function setup(yaml: string, hooks?: Record<string, (signal: AbortSignal) => Pro
   const opts = (o: Partial<RunLoopOptions> = {}): RunLoopOptions => ({
     pipeline, run, params: {}, secretParams: [], secrets: [], store, transport, registry: [], maxParallel: 8, clock, onEvent: (e) => events.push(e), ...o,
   });
-  return { clock, store, transport, events, opts };
+  return { clock, store, transport, events, opts, dir };
 }
 
 /** Drives the fake clock until the run settles (no real waiting). */
@@ -92,6 +95,33 @@ describe('run loop (fake clock, fake transport)', () => {
     const starts = s.transport.started.map((x) => x.at - s.transport.started[0]!.at);
     expect(starts).toEqual([0, 10 * 60_000, 30 * 60_000]);
     expect(s.store.getAttempts('r1').filter((a) => a.stagePath === '0').map((a) => a.status)).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('keeps every attempt of a retried stage, started in one write batch or in several, and an attempt row only for the ones a later attempt replaced', async () => {
+    // Stage 0 fails twice with no delay (its attempts land in one batch), stage 1 fails three times
+    // minutes apart (one batch each), stage 2 runs once.
+    const s = setup(
+      `p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - retry: {attempts: 2, delay: 0s}\n          run: exit 3\n          continue-on-error: true\n        - retry: {attempts: 3, delay: 1m}\n          run: exit 4\n          continue-on-error: true\n        - run: echo done\n`,
+    );
+    const run = await finish(s.clock, runLoop(s.opts()), 1000, 3_600_000);
+    expect(run.status).toBe('success');
+    const attempts = s.store.getAttempts('r1').filter((a) => a.stagePath !== '');
+    expect(attempts.map((a) => [a.stagePath, a.attempt, a.status, a.error?.message ?? null])).toEqual([
+      ['0', 1, 'failed', 'script exited with code 3'],
+      ['0', 2, 'failed', 'script exited with code 3'],
+      ['1', 1, 'failed', 'script exited with code 4'],
+      ['1', 2, 'failed', 'script exited with code 4'],
+      ['1', 3, 'failed', 'script exited with code 4'],
+      ['2', 1, 'success', null],
+    ]);
+    expect(stageRows(s.store).map((r) => [r.path, r.attempt])).toEqual([['0', 2], ['1', 3], ['2', 1]]);
+    const raw = new Database(path.join(s.dir, STORE_FILE), { readonly: true });
+    try {
+      const rows = raw.prepare(`SELECT stage_path, attempt FROM attempts WHERE run_id = 'r1' AND stage_path <> '' ORDER BY stage_path, attempt`).all();
+      expect(rows).toEqual([{ stage_path: '0', attempt: 1 }, { stage_path: '1', attempt: 1 }, { stage_path: '1', attempt: 2 }]);
+    } finally {
+      raw.close();
+    }
   });
 
   it('times a stage out on the injected clock and records E_TIMEOUT', async () => {

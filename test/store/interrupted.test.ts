@@ -141,6 +141,7 @@ describe('markInterrupted by owner identity', () => {
     expect(store.getAttempts('stale').map((a) => [a.stagePath, a.attempt, a.status, a.endedAt])).toEqual([
       ['', 1, 'failed', done],
       ['', 2, 'interrupted', at],
+      ['0', 1, 'success', done], // a stage's latest attempt is its own row
       ['1', 1, 'interrupted', at],
     ]);
     expect(store.getJobs('fresh')[0]!.status).toBe('running');

@@ -103,7 +103,11 @@ describe('a v1 store from the first release', () => {
       ['b', '0', 'failed', { exit_code: 3, stdout: '' }, 1],
     ]);
     expect(store.getStages(FAILS)[1]!.error).toEqual(STAGE_ERROR);
-    expect(store.getAttempts(FAILS)).toEqual([]); // v1 kept no attempt rows
+    // v1 kept no attempt rows: each ended stage's row is its one attempt.
+    expect(store.getAttempts(FAILS).map((a) => [a.jobKey, a.stagePath, a.attempt, a.status, a.outputs])).toEqual([
+      ['a', '0', 1, 'success', { exit_code: 0, stdout: 'hi', x: '1' }],
+      ['b', '0', 1, 'failed', { exit_code: 3, stdout: '' }],
+    ]);
   });
 
   it('keeps the log lines, in their old order, as log events', () => {
@@ -156,7 +160,7 @@ describe('a v1 store from the first release', () => {
     expect(events[0]!.seq).toBeGreaterThan(lastOldSeq); // the sequence goes on after the migrated lines
     expect(store.getRun(FAILS)).toMatchObject({ status: 'running', attempt: 2, error: null, endedAt: null });
     expect(store.getJobs(FAILS).map((j) => [j.key, j.status, j.attempt])).toEqual([['a', 'success', 1], ['b', 'running', 2]]);
-    expect(store.getAttempts(FAILS).map((a) => [a.jobKey, a.attempt, a.status])).toEqual([['b', 2, 'running']]);
+    expect(store.getAttempts(FAILS).map((a) => [a.jobKey, a.stagePath, a.attempt, a.status])).toEqual([['a', '0', 1, 'success'], ['b', '', 2, 'running'], ['b', '0', 1, 'failed']]);
     expect(store.getLogs(FAILS).map((l) => l.text)).toEqual(['hi', 'oops']);
   });
 });

@@ -55,8 +55,10 @@ describe('run-close', () => {
     expect(store.getAttempts('r1').map((a) => [a.jobKey, a.stagePath, a.attempt, a.status, a.endedAt])).toEqual([
       ['a', '', 1, 'failed', DONE],
       ['a', '', 2, 'cancelled', END],
+      ['a', '0', 1, 'success', DONE], // a stage's latest attempt is its own row
       ['a', '1', 1, 'cancelled', END],
       ['b', '', 1, 'cancelled', END],
+      ['b', '0', 1, 'cancelled', END],
     ]);
     expect(storedProcesses(dir)).toEqual([{ run_id: 'r2', pid: 6001 }]);
     expect(store.getRun('r2')).toEqual(run({ id: 'r2', pid: 78 }));
