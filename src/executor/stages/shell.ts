@@ -1,16 +1,14 @@
-import { readFileSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync, unlink } from 'node:fs';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
 import { scriptCommand } from './script-command.js';
 import { directRequest } from './direct-exec.js';
-import { runTempDir } from '../run-files.js';
+import { runTempDir, takeOutputFile } from '../run-files.js';
 import { secretForms } from '../mask.js';
 
 const STDOUT_TAIL = 8 * 1024;
-let outputFiles = 0;
 /** A log line longer than this is split (a process printing megabytes without a newline). */
 const MAX_LINE = 64 * 1024;
 
@@ -37,9 +35,8 @@ export const runShell: StageRunner = async (run) => {
   if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), {}, true);
   const command = scriptCommand(stage, ctx, render, runTempDir(task.runId));
   const exprEnv = command.env;
-  // The run's folder is private (0700) and this process's own: a counter names files uniquely.
-  // Created by whoever starts the process (SpawnRequest.outputFile), as close to the start as it can be.
-  const outputFile = join(runTempDir(task.runId), `output-${process.pid}-${++outputFiles}`);
+  // In the run's private folder (0700); made ahead, or by whoever starts the process (SpawnRequest.outputFile).
+  const { path: outputFile, ready: outputFileReady } = takeOutputFile(task.runId);
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
   const withNul = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
   if (withNul) {
@@ -70,9 +67,9 @@ export const runShell: StageRunner = async (run) => {
       if (stream === 'stdout') tail = (tail.length + data.length > 2 * STDOUT_TAIL ? tail.slice(-STDOUT_TAIL) : tail) + data.slice(-STDOUT_TAIL);
     };
     const direct = command.direct ? directRequest(command.direct, env) : null;
-    let exit = await run.spawn(direct ? { ...direct, outputFile } : { cmd, args, env, outputFile }, onData);
+    let exit = await run.spawn(direct ? { ...direct, outputFile, outputFileReady } : { cmd, args, env, outputFile, outputFileReady }, onData);
     // It could not be exec'd (a script without #!, a noexec mount): bash runs it, or says why not.
-    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env, outputFile }, onData);
+    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env, outputFile, outputFileReady }, onData);
     tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
@@ -98,11 +95,10 @@ function readOutputFile(file: string): string {
   }
 }
 
-/** unlink, without the lstat rmSync makes first (a file per stage). */
+/**
+ * unlink, off this thread: nothing waits for it (the run's folder, with whatever is left in it, goes
+ * when the run ends). An error means the script removed it already.
+ */
 function removeFile(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone (the script removed it)
-  }
+  unlink(file, () => {});
 }
