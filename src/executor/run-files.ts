@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,24 +27,46 @@ export function removeRunTempDir(runId: string): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** `$WF_OUTPUT` files made ahead, by run: empty, 0600, never handed out yet. */
+/** `$WF_OUTPUT` files ready for a stage, by run: empty, 0600, a regular file with one link. */
 const spares = new Map<string, string[]>();
-const SPARES_MAX = 4;
+const SPARES_MAX = 8;
 let outputFiles = 0;
 
 /**
  * A path for a stage's `$WF_OUTPUT`, and whether the file is there already. Creating it costs
  * ~40 µs inside the spawn (the new process creates it before its exec, with wf waiting for the
- * exec): on the critical path of every job of a chain. So the next one is made ahead, while this
- * stage's process runs; whoever starts a process creates its file when none was ready.
+ * exec), and removing it ~15 µs: on the critical path of every job of a chain. So a file a stage
+ * left as it got it (most write no outputs) is given to the next stage (returnOutputFile), and
+ * when none was ready one is made while this stage's process runs; whoever starts a process
+ * creates its file when none was ready.
  */
 export function takeOutputFile(runId: string): { path: string; ready: boolean } {
   const dir = runTempDir(runId);
   let ready = spares.get(runId);
   if (!ready) spares.set(runId, (ready = []));
   const spare = ready.pop();
-  if (ready.length === 0) setImmediate(makeSpare, runId, dir);
-  return spare ? { path: spare, ready: true } : { path: join(dir, `output-${process.pid}-${++outputFiles}`), ready: false };
+  if (spare) return { path: spare, ready: true };
+  setImmediate(makeSpare, runId, dir);
+  return { path: join(dir, `output-${process.pid}-${++outputFiles}`), ready: false };
+}
+
+/**
+ * Takes back a stage's `$WF_OUTPUT` once it has been read (`stat`: its lstat then): kept for the
+ * next stage when it is as it was made (a regular empty 0600 file with one link; the stage's
+ * process group is gone), removed otherwise.
+ */
+export function returnOutputFile(runId: string, path: string, stat: Stats | undefined): void {
+  const ready = spares.get(runId);
+  const pristine = stat !== undefined && stat.isFile() && stat.size === 0 && (stat.mode & 0o777) === 0o600 && stat.nlink === 1;
+  if (pristine && ready && ready.length < SPARES_MAX && dirs.has(runId)) {
+    ready.push(path);
+    return;
+  }
+  try {
+    unlinkSync(path); // without the lstat rmSync makes first
+  } catch {
+    // already gone (the script removed it), or never made (its process did not start)
+  }
 }
 
 function makeSpare(runId: string, dir: string): void {

@@ -1,11 +1,11 @@
-import { readFileSync, statSync, unlink } from 'node:fs';
+import { lstatSync, readFileSync, type Stats } from 'node:fs';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
 import { scriptCommand } from './script-command.js';
 import { directRequest } from './direct-exec.js';
-import { runTempDir, takeOutputFile } from '../run-files.js';
+import { returnOutputFile, runTempDir, takeOutputFile } from '../run-files.js';
 import { secretForms } from '../mask.js';
 
 const STDOUT_TAIL = 8 * 1024;
@@ -41,7 +41,7 @@ export const runShell: StageRunner = async (run) => {
   const withNul = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
   if (withNul) {
     command.cleanup();
-    removeFile(outputFile);
+    returnOutputFile(task.runId, outputFile, undefined);
     throw new WfError('E_STAGE', `the value for ${withNul} contains a NUL byte, which no process environment can hold`, { loc: stage.loc, hint: 'remove the NUL byte from the param or output it comes from' });
   }
   const { cmd, args } = command;
@@ -50,6 +50,7 @@ export const runShell: StageRunner = async (run) => {
   // would be unmasked), so as much as the longest secret form is held back before cutting.
   const forms = secretForms(task.secrets);
   const hold = forms.reduce((n, f) => Math.max(n, f.length), 0);
+  let stat: Stats | undefined;
   try {
     let tail = '';
     const pending = { stdout: '', stderr: '' };
@@ -73,32 +74,30 @@ export const runShell: StageRunner = async (run) => {
     tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
-    const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readOutputFile(outputFile)) };
+    stat = lstatOf(outputFile);
+    const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readOutputFile(outputFile, stat)) };
     if (exit.code === 0) return outputs;
     if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), outputs, true);
     const why = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     throw new StageFailure(new WfError('E_STAGE', `script ${why}`, { loc: stage.loc }), outputs);
   } finally {
-    removeFile(outputFile);
+    returnOutputFile(task.runId, outputFile, stat);
     command.cleanup();
   }
 };
 
-/** The output file's text; none when no process was started (a stage cancelled before its start). */
-function readOutputFile(file: string): string {
+/** The output file's lstat; none when it is not there (no process was started, or the script removed it). */
+function lstatOf(file: string): Stats | undefined {
+  return lstatSync(file, { throwIfNoEntry: false });
+}
+
+/** The output file's text: most stages write no outputs, so an empty file is not opened (a symlink the script made is followed). */
+function readOutputFile(file: string, stat: Stats | undefined): string {
+  if (stat === undefined || (stat.isFile() && stat.size === 0)) return '';
   try {
-    // Most stages write no outputs: one stat instead of an open, a read and a close.
-    return statSync(file).size === 0 ? '' : readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw e;
   }
-}
-
-/**
- * unlink, off this thread: nothing waits for it (the run's folder, with whatever is left in it, goes
- * when the run ends). An error means the script removed it already.
- */
-function removeFile(file: string): void {
-  unlink(file, () => {});
 }
