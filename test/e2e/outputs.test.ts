@@ -151,3 +151,45 @@ describe('$WF_OUTPUT before the script runs', () => {
     });
   }
 });
+
+describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
+  // A file a stage leaves as it got it goes to the next stage; one it wrote, re-moded or replaced
+  // with a link does not: each stage checks that its own is there, a regular empty 0600 file.
+  const check = (id: string) => [`        - id: ${id}`, '          run: |', '            [ -f "$WF_OUTPUT" ] && [ ! -L "$WF_OUTPUT" ] && [ ! -s "$WF_OUTPUT" ] && echo "mode=$(stat -c %a "$WF_OUTPUT")" >> "$WF_OUTPUT"'];
+  const conf = [
+    'reuse:',
+    '  type: Pipeline',
+    '  jobs:',
+    '    j:',
+    '      stages:',
+    '        - id: quiet',
+    "          run: 'true'",
+    ...check('c1'),
+    '        - id: wrote',
+    '          run: echo "x=1" >> "$WF_OUTPUT"',
+    ...check('c2'),
+    '        - run: chmod 644 "$WF_OUTPUT"',
+    ...check('c3'),
+    '        - run: t=$(mktemp) && chmod 600 "$t" && ln -sf "$t" "$WF_OUTPUT"',
+    ...check('c4'),
+    '        - run: "true"',
+    '        - id: later',
+    "          run: 'true'",
+    ...check('c5'),
+  ].join('\n');
+
+  for (const spawn of ['posix_spawn', 'node']) {
+    it(`is a new empty 0600 file for each stage, whatever the last one did with its own (${spawn})`, async () => {
+      const dir = tmpProject({ 'conf/p.yml': `${conf}\n` });
+      const r = await runWf(['run', 'reuse'], { cwd: dir, env: spawn === 'node' ? { WF_SPAWN: 'node' } : {} });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const stages = stagesOf(onlyRun(join(dir, '.wf')), 'j');
+      const byId = (id: string) => stages.find((s) => s.stageId === id)!.outputs;
+      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) expect(byId(id), id).toMatchObject({ mode: '600' });
+      expect(byId('wrote')).toMatchObject({ x: '1' });
+      expect(byId('quiet')).not.toHaveProperty('x');
+      expect(byId('later')).not.toHaveProperty('x');
+      expect(byId('later')).not.toHaveProperty('mode');
+    });
+  }
+});
