@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { accessSync, closeSync, existsSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
@@ -21,11 +22,16 @@ import type { SpawnRequest } from './protocol.js';
  * signal at its default disposition and none blocked.
  */
 
-/** What ProcessHost needs of a started process: the ChildProcess subset it uses. */
+/**
+ * What ProcessHost needs of a started process: the ChildProcess subset it uses, or (posix_spawn)
+ * its output through `onOutput` instead of stdout and stderr streams.
+ */
 export interface SpawnedChild extends EventEmitter {
   readonly pid: number | undefined;
-  readonly stdout: Readable;
-  readonly stderr: Readable;
+  readonly stdout?: Readable;
+  readonly stderr?: Readable;
+  /** Output as text, in the order each stream gave it; 'close' follows the last of it. */
+  onOutput?(listener: (stream: 'stdout' | 'stderr', text: string) => void): void;
   /** Signals the child's process group; nothing when it is gone (without an exception to build). */
   signalGroup?(signal: NodeJS.Signals): void;
 }
@@ -47,6 +53,8 @@ const O_CREAT = 0o100;
 const O_TRUNC = 0o1000;
 const O_CLOEXEC = 0o2000000;
 const WNOHANG = 1;
+const F_SETFL = 4;
+const O_NONBLOCK = 0o4000;
 /** Larger than glibc's posix_spawn_file_actions_t (80 B), posix_spawnattr_t (336 B), sigset_t (128 B). */
 const OPAQUE = 1024;
 
@@ -199,6 +207,7 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
   const close = libc.func('int close(int fd)');
   const waitpid = libc.func('int waitpid(int pid, _Out_ int *status, int options)');
   const kill = libc.func('int kill(int pid, int sig)');
+  const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
 
   const allSignals = Buffer.alloc(OPAQUE);
   const noSignals = Buffer.alloc(OPAQUE);
@@ -282,9 +291,10 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
       throw new Error(`spawn ${request.cmd} ${errnoName(rc)}`);
     }
     const pid = pidCell[0]!;
-    const child = new NativeChild(pid, new Socket({ fd: out[0]!, readable: true, writable: false }), new Socket({ fd: err[0]!, readable: true, writable: false }), (signal) =>
-      kill(-pid, osConstants.signals[signal]),
-    );
+    // Ours (the read ends) only: the child's ends stay blocking.
+    fcntl(out[0]!, F_SETFL, O_NONBLOCK);
+    fcntl(err[0]!, F_SETFL, O_NONBLOCK);
+    const child = new NativeChild(pid, [out[0]!, err[0]!], (signal) => kill(-pid, osConstants.signals[signal]));
     waiting.set(pid, (status) => {
       // WIFEXITED: the low 7 bits are 0 and the code is in the next byte; else they are the signal.
       const signal = status & 0x7f;
@@ -340,32 +350,99 @@ function resolveCommand(cmd: string, path: string, cache: Map<string, string | n
   return file;
 }
 
-/** Emits 'exit' (code, signal) when the process ends and 'close' once its pipes are closed too. */
+/**
+ * How long a process's pipes are left unwatched: one that has exited by then (with what it wrote
+ * still in the pipes, up to 64 KB each) is read at once and never watched. A Socket per pipe costs
+ * ~30 µs to make and as much again to take down at EOF, on the main thread, while most stage
+ * processes of a chain of short jobs end within a millisecond or two. Output is shown at most
+ * this much later.
+ */
+const WATCH_AFTER_MS = 5;
+const STREAMS = ['stdout', 'stderr'] as const;
+/** Pipes are read into this one (on the main thread, one at a time). */
+let readBuffer: Buffer | undefined;
+
+/**
+ * Emits 'exit' (code, signal) when the process ends and 'close' once its pipes are closed too
+ * (EOF: nothing else in its group holds them). Its pipes are read when it ends, or watched from
+ * WATCH_AFTER_MS on (or once something listens while it runs longer).
+ */
 class NativeChild extends EventEmitter implements SpawnedChild {
   private open = 3;
   private exit: [number | null, string | null] = [null, null];
+  private listener: ((stream: 'stdout' | 'stderr', text: string) => void) | undefined;
+  private readonly decoders = [new StringDecoder('utf8'), new StringDecoder('utf8')];
+  /** Per pipe: its fd while not yet watched (null once watched or closed). */
+  private readonly fds: Array<number | null>;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     readonly pid: number,
-    readonly stdout: Socket,
-    readonly stderr: Socket,
+    fds: [number, number],
     /** kill(2) of the group: once a stage ends, its group is usually gone already, and process.kill would throw ESRCH (~35 µs to build). */
     readonly signalGroup: (signal: NodeJS.Signals) => void,
   ) {
     super();
-    const closed = () => {
-      if (--this.open === 0) this.emit('close', ...this.exit);
-    };
-    for (const pipe of [stdout, stderr]) {
-      // A read error ends the pipe like EOF does; the exit status still decides the stage.
-      pipe.on('error', () => {});
-      pipe.on('close', closed);
-    }
+    this.fds = [...fds];
+    this.timer = setTimeout(() => this.watchAll(), WATCH_AFTER_MS);
+    this.timer.unref(); // the reaper keeps the loop alive while the process runs
+  }
+
+  onOutput(listener: (stream: 'stdout' | 'stderr', text: string) => void): void {
+    this.listener = listener;
   }
 
   exited(code: number | null, signal: string | null): void {
     this.exit = [code, signal];
-    this.emit('exit', code, signal);
+    this.emit('exit', code, signal); // what it left in its group is killed now
+    clearTimeout(this.timer);
+    for (let i = 0; i < 2; i++) if (this.fds[i] !== null) this.drain(i);
+    this.closed();
+  }
+
+  /** Reads what is in pipe i; closes it at EOF, or watches it when something still holds it open. */
+  private drain(i: number): void {
+    const fd = this.fds[i]!;
+    const buffer = (readBuffer ??= Buffer.allocUnsafe(65536));
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer, 0, buffer.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return this.watch(i); // a leftover of its group holds it: EOF when that dies
+        n = 0; // a read error ends the pipe like EOF does; the exit status still decides the stage
+      }
+      if (n === 0) break;
+      this.deliver(i, this.decoders[i]!.write(buffer.subarray(0, n)));
+    }
+    this.fds[i] = null;
+    closeSync(fd);
+    this.deliver(i, this.decoders[i]!.end());
+    this.closed();
+  }
+
+  private watchAll(): void {
+    for (let i = 0; i < 2; i++) if (this.fds[i] !== null) this.watch(i);
+  }
+
+  private watch(i: number): void {
+    const fd = this.fds[i]!;
+    this.fds[i] = null;
+    const pipe = new Socket({ fd, readable: true, writable: false });
+    // A read error ends the pipe like EOF does; the exit status still decides the stage.
+    pipe.on('error', () => {});
+    pipe.on('data', (data: Buffer) => this.deliver(i, this.decoders[i]!.write(data)));
+    pipe.on('close', () => {
+      this.deliver(i, this.decoders[i]!.end());
+      this.closed();
+    });
+  }
+
+  private deliver(i: number, text: string): void {
+    if (text !== '') this.listener?.(STREAMS[i]!, text);
+  }
+
+  private closed(): void {
     if (--this.open === 0) this.emit('close', ...this.exit);
   }
 }

@@ -78,8 +78,11 @@ export class ProcessHost {
       // Aborted while a posix_spawn was under way: the group is stopped as soon as it exists.
       if (hooks.signal?.aborted) onAbort();
       else hooks.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.setEncoding('utf8').on('data', (data: string) => hooks.onData('stdout', data));
-      child.stderr.setEncoding('utf8').on('data', (data: string) => hooks.onData('stderr', data));
+      if (child.onOutput) child.onOutput(hooks.onData);
+      else {
+        child.stdout!.setEncoding('utf8').on('data', (data: string) => hooks.onData('stdout', data));
+        child.stderr!.setEncoding('utf8').on('data', (data: string) => hooks.onData('stderr', data));
+      }
       let exit: ProcessExit | undefined;
       let done = false;
       const finish = (result: ProcessExit) => {
