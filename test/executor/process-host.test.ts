@@ -80,6 +80,28 @@ describe.each([
     expect(host.running).toBe(0);
   });
 
+  it('gives all of its output, in order per stream, whether it ends at once, writes more than a pipe holds, or runs on', async () => {
+    const host = newHost();
+    const text = (script: string) => {
+      const got = { stdout: '', stderr: '' };
+      return host.spawn(bash(script), { onData: (s, d) => (got[s] += d) }).then((exit) => ({ exit, ...got }));
+    };
+    // Ends at once, with both streams written.
+    expect(await text('printf "a\\nb\\n"; printf "e1\\n" >&2; printf c')).toEqual({ exit: { code: 0, signal: null }, stdout: 'a\nb\nc', stderr: 'e1\n' });
+    // 300 KB of two-byte characters (é), which no pipe holds: nothing lost, none cut in two.
+    const big = await text('head -c 300000 /dev/zero | tr "\\0" x | sed "s/x/é/g"; echo; echo done >&2');
+    expect(big.exit.code).toBe(0);
+    expect(big.stdout).toBe(`${'é'.repeat(300000)}\n`);
+    expect(big.stderr).toBe('done\n');
+    // Runs on after its first line: that line is there before it ends.
+    let firstAt = 0;
+    const started = Date.now();
+    const exit = await host.spawn(bash('echo first; sleep 0.4; echo second'), { onData: (_s, d) => { if (d.includes('first') && !firstAt) firstAt = Date.now(); } });
+    expect(exit.code).toBe(0);
+    expect(firstAt - started).toBeLessThan(300);
+    expect(firstAt).toBeGreaterThan(0);
+  });
+
   it('kills what a script left running in its group when the script exits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-host-'));
     const host = newHost();
