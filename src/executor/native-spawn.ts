@@ -266,7 +266,7 @@ function bind(koffi: typeof import('koffi')): NativeSpawner {
     // The child creates the file on the number of our pipe's write end (already on fd 1, so surely
     // ours) and closes it again: the stage gets the file by its path only. (glibc may open it on a
     // lower free fd and dup2 it over, which drops O_CLOEXEC, hence the explicit close.)
-    if (request.outputFile !== undefined && !request.outputFileReady) {
+    if (request.outputFile !== undefined) {
       addOpen(actions, out[1]!, request.outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600);
       addClose(actions, out[1]!);
     }

@@ -40,7 +40,7 @@ export class ProcessHost {
     let child: SpawnedChild;
     try {
       // posix_spawn has the child create the output file (off this thread when the spawn is); a fork creates it here.
-      if (!native && request.outputFile !== undefined && !request.outputFileReady) writeFileSync(request.outputFile, '', { mode: 0o600 });
+      if (!native && request.outputFile !== undefined) writeFileSync(request.outputFile, '', { mode: 0o600 });
       // detached: the script and everything it starts share one process group we can kill as a whole.
       child = native
         ? await native.spawn(request, this.live.size === 0)

@@ -115,8 +115,6 @@ export interface SpawnRequest {
   cwd?: string;
   /** Created empty (mode 0600) just before the process starts: the stage's `$WF_OUTPUT`. */
   outputFile?: string;
-  /** The output file exists already (made ahead, empty, 0600): nothing to create. */
-  outputFileReady?: boolean;
 }
 
 /** Broadcast from the main thread to the hook workers: ask a running hook to stop (ctx.signal). */

@@ -27,27 +27,27 @@ export function removeRunTempDir(runId: string): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** `$WF_OUTPUT` files ready for a stage, by run: empty, 0600, a regular file with one link. */
+/** `$WF_OUTPUT` files there for a stage to use, by run: made empty, 0600, with one link. */
 const spares = new Map<string, string[]>();
 const SPARES_MAX = 8;
 let outputFiles = 0;
 
 /**
- * A path for a stage's `$WF_OUTPUT`, and whether the file is there already. Creating it costs
- * ~40 µs inside the spawn (the new process creates it before its exec, with wf waiting for the
- * exec), and removing it ~15 µs: on the critical path of every job of a chain. So a file a stage
- * left as it got it (most write no outputs) is given to the next stage (returnOutputFile), and
- * when none was ready one is made while this stage's process runs; whoever starts a process
- * creates its file when none was ready.
+ * A path for a stage's `$WF_OUTPUT`. Whoever starts the process opens it with O_CREAT|O_TRUNC
+ * (SpawnRequest.outputFile), so it exists and is empty whatever another stage did in the folder;
+ * but making a new file there cost ~40 µs inside the spawn (between the new process's vfork and its
+ * exec, with wf waiting), and removing it ~15 µs, on the critical path of every job of a chain. So
+ * a file a stage left as it got it (most write no outputs) is given to the next stage
+ * (returnOutputFile), and when none is there one is made while this stage's process runs.
  */
-export function takeOutputFile(runId: string): { path: string; ready: boolean } {
+export function takeOutputFile(runId: string): string {
   const dir = runTempDir(runId);
   let ready = spares.get(runId);
   if (!ready) spares.set(runId, (ready = []));
   const spare = ready.pop();
-  if (spare) return { path: spare, ready: true };
+  if (spare) return spare;
   setImmediate(makeSpare, runId, dir);
-  return { path: join(dir, `output-${process.pid}-${++outputFiles}`), ready: false };
+  return join(dir, `output-${process.pid}-${++outputFiles}`);
 }
 
 /**

@@ -107,7 +107,7 @@ export async function runLoop(o: RunLoopOptions): Promise<RunRecord> {
   let lastMs = NaN;
   let lastIso = '';
   const iso = (ms: number) => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = new Date(ms).toISOString())));
-  const recorder = new RunRecorder(run.id, writer, o.onEvent ?? (() => {}), iso);
+  const recorder = new RunRecorder(run.id, writer, o.onEvent ?? (() => {}), iso, o.seed !== undefined);
   const mask = makeMasker(o.secrets);
   const runCtx = { ...o.runContext, id: run.id, pipeline: pipeline.name, release: run.release, attempt: run.attempt };
   const pipelineEnv = renderEnv(pipeline.env, { params: o.params, run: runCtx });

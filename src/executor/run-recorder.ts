@@ -17,6 +17,8 @@ export class RunRecorder {
     private readonly writer: StoreWriter,
     private readonly listener: RunEventListener,
     private readonly iso: (ms: number) => string,
+    /** A run continued from the store (`wf retry`, `wf resume`): its stage rows may hold attempts already. */
+    private readonly continued = false,
   ) {}
 
   /** Stores the event and shows it once stored. */
@@ -68,8 +70,10 @@ export class RunRecorder {
     const id = `${jobKey}\0${ev.path}`;
     switch (ev.t) {
       case 'stage-start': {
+        // The stage row is about to show another attempt (a retry, a job's next attempt, a loop's
+        // next pass, the run's next attempt): the one it shows, if it ended, gets its own row.
+        if (this.continued || this.stageStarts.has(id)) this.writer.push({ op: 'attempt-keep', runId: this.runId, jobKey, stagePath: ev.path });
         this.stageStarts.set(id, { name: ev.name, ts: ev.ts, id: ev.id, kind: ev.kind });
-        if (ev.attempt > 1) this.writer.push({ op: 'attempt-keep', runId: this.runId, jobKey, stagePath: ev.path, before: ev.attempt });
         this.writeStage({ runId: this.runId, jobKey, path: ev.path, stageId: ev.id, name: ev.name, kind: ev.kind, status: 'running', startedAt: this.iso(ev.ts), endedAt: null, outputs: null, error: null, attempt: ev.attempt });
         this.event({ type: 'stage-start', jobKey, path: ev.path, name: ev.name, kind: ev.kind, ts: ev.ts, attempt: ev.attempt });
         return;

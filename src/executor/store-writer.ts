@@ -63,6 +63,9 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
   const out: StoreOp[] = [];
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
+    // The stage row as it was before this op is read by it (kept as an attempt row): what came
+    // before must be written, not dropped for a later state of the row.
+    if (op.op === 'attempt-keep') seen.delete(`s\0${op.runId}\0${op.jobKey}\0${op.stagePath}`);
     const key = rowKey(op);
     if (key !== null) {
       if (seen.has(key)) continue;
@@ -76,8 +79,7 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
 function rowKey(op: StoreOp): string | null {
   switch (op.op) {
     case 'stage':
-      // By attempt: a failed attempt's row is kept as an attempt row when the next one starts.
-      return `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}\0${op.stage.attempt ?? 1}`;
+      return `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}`;
     case 'attempt':
       return `a\0${op.attempt.runId}\0${op.attempt.jobKey}\0${op.attempt.stagePath}\0${op.attempt.attempt}`;
     case 'job':

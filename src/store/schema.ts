@@ -154,8 +154,14 @@ CREATE TABLE schedulers (
 CREATE INDEX runs_by_end ON runs (pipeline, ended_at) WHERE ended_at IS NOT NULL;
 `;
 
+// v4, the same tables read another way: a row of `events` may hold a stretch of a run's events
+// (type 'events'), and a stage's latest attempt is its `stages` row (attempt rows hold the ones a
+// later attempt replaced). A wf that knows only v3 would show such a store wrongly (no events, no
+// attempts): the version makes it stop and say so instead.
+const V4: Migration = () => {};
+
 /** Append a step to add schema version N+1; never edit a step that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -14,8 +14,8 @@ import { guard, readonlyError, storeError } from './store-error.js';
 import type { RunStatus, SchedulerRecord, AttemptRecord, EventRecord, JobRecord, ListRunsQuery, LogRecord, ProcessRecord, ReleaseRecord, RunRecord, StageRecord, Store, StoreOp } from './types.js';
 
 export const STORE_FILE = 'wf.db';
-/** Events in one row at most (a row of ~200 KB), so no read of a few events parses megabytes. */
-const STRETCH_MAX = 1000;
+/** Events in one row at most, so a read of a few events parses little (an event may carry a stage's outputs). */
+const STRETCH_MAX = 256;
 
 /** Runs `fn`, retrying for up to 10 s while SQLite says the database is busy or locked. */
 function retryBusy<T>(fn: () => T): T {
@@ -188,7 +188,7 @@ class SqliteStore implements Store {
         this.sql.upsertAttempt.run(rows.attemptValues(op.attempt));
         return;
       case 'attempt-keep':
-        this.sql.keepAttempts.run(op.runId, op.jobKey, op.stagePath, op.before);
+        this.sql.keepAttempts.run(op.runId, op.jobKey, op.stagePath);
         return;
       case 'proc':
         this.sql.insertProcess.run(rows.processToRow(op.proc));
@@ -324,7 +324,7 @@ class SqliteStore implements Store {
       const events: EventRecord[] = [];
       // A row holds one event or a stretch of them; a stretch may begin at or before afterSeq.
       for (const row of this.sql.eventsAfter.all({ runId, after: afterSeq, limit }) as rows.EventRow[]) {
-        for (const event of rows.rowToEvents(row)) if (event.seq > afterSeq && events.length < limit) events.push(event);
+        for (const event of rows.rowToEvents(row)) if (event.seq > afterSeq && (limit < 0 || events.length < limit)) events.push(event);
       }
       return events;
     });

@@ -46,6 +46,8 @@ export interface Statements {
 const JOB_COLS = 'run_id, key, job_id, matrix, status, started_at, ended_at, outputs, error, attempt';
 const PROCESS_COLS = 'run_id, job_key, stage_path, pid, start, host';
 const values = (cols: string) => cols.split(', ').map((c) => '@' + c).join(', ');
+/** Statuses of a stage attempt that has not ended, or was cut short by the loss of its process. */
+const UNENDED = "'running', 'pending', 'interrupted'";
 /** Placeholders bound by position, for the writes made for every stage (~2 µs a row less than by name). */
 const positions = (cols: string) => cols.split(', ').map(() => '?').join(', ');
 
@@ -115,16 +117,19 @@ export function prepareStatements(db: Database): Statements {
     deleteProcess: db.prepare('DELETE FROM processes WHERE run_id = ? AND pid = ?'),
     processesOfRun: db.prepare(`SELECT ${PROCESS_COLS} FROM processes WHERE run_id = ?`),
     deleteProcessesOfRun: db.prepare('DELETE FROM processes WHERE run_id = ?'),
-    keepAttempts: db.prepare(`INSERT OR IGNORE INTO attempts (${ATTEMPT_COLS})
-      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages WHERE run_id = ? AND job_key = ? AND path = ? AND attempt < ?`),
-    // The attempt rows, and each stage's latest attempt from its own row once it has ended (one not
-    // cut short by the loss of its process: such an attempt was never counted). Stores written
-    // before this have an attempt row for the latest attempt too: it is read once.
-    attemptsOfRun: db.prepare(`SELECT ${ATTEMPT_COLS} FROM attempts WHERE run_id = @runId
+    keepAttempts: db.prepare(`INSERT INTO attempts (${ATTEMPT_COLS})
+      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages
+        WHERE run_id = ? AND job_key = ? AND path = ? AND status NOT IN (${UNENDED})
+      ON CONFLICT (run_id, job_key, stage_path, attempt) DO UPDATE SET
+        status = excluded.status, started_at = excluded.started_at, ended_at = excluded.ended_at, outputs = excluded.outputs, error = excluded.error`),
+    // The attempt rows, and each stage's latest attempt from its own row once it has ended (one cut
+    // short by the loss of its process was never counted), which wins over an attempt row of the
+    // same number (a job's next attempt runs its stages from attempt 1 again; a store written
+    // before stage rows held the latest attempt has a row for it too).
+    attemptsOfRun: db.prepare(`SELECT ${ATTEMPT_COLS} FROM attempts a WHERE run_id = @runId
+        AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.run_id = a.run_id AND s.job_key = a.job_key AND s.path = a.stage_path AND s.attempt = a.attempt AND s.status NOT IN (${UNENDED}))
       UNION ALL
-      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages s
-        WHERE run_id = @runId AND status NOT IN ('running', 'pending', 'interrupted')
-        AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.run_id = s.run_id AND a.job_key = s.job_key AND a.stage_path = s.path AND a.attempt = s.attempt)
+      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages WHERE run_id = @runId AND status NOT IN (${UNENDED})
       ORDER BY job_key, stage_path, attempt`),
     eventsAfter: db.prepare(`SELECT seq, ${EVENT_COLS} FROM events WHERE run_id = @runId AND seq > @after ORDER BY seq LIMIT @limit`),
     childRuns: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE parent_run_id = ? ORDER BY started_at, id`),

@@ -128,10 +128,11 @@ export type StoreOp =
   | { op: 'log'; log: LogRecord }
   | { op: 'attempt'; attempt: AttemptRecord }
   /**
-   * A stage is about to show attempt `before`: what its row shows of an earlier attempt becomes that
-   * attempt's row. (A stage's latest attempt is its row; getAttempts reads both.)
+   * A stage is about to show another attempt: the attempt its row shows, if it ended, becomes an
+   * attempt row (replacing one of the same number). A stage's latest attempt is its own row;
+   * getAttempts reads both.
    */
-  | { op: 'attempt-keep'; runId: string; jobKey: string; stagePath: string; before: number }
+  | { op: 'attempt-keep'; runId: string; jobKey: string; stagePath: string }
   | { op: 'event'; event: Omit<EventRecord, 'seq'> }
   | { op: 'proc'; proc: ProcessRecord }
   | { op: 'proc-end'; runId: string; pid: number }

@@ -176,6 +176,11 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
     '        - id: later',
     "          run: 'true'",
     ...check('c5'),
+    // Another stage's file is in the same folder: writing into every file there, or removing them all.
+    '        - run: for f in "$(dirname "$WF_OUTPUT")"/output-*; do [ "$f" = "$WF_OUTPUT" ] || echo injected=yes >> "$f"; done',
+    ...check('c6'),
+    '        - run: rm -f "$(dirname "$WF_OUTPUT")"/output-*',
+    ...check('c7'),
   ].join('\n');
 
   for (const spawn of ['posix_spawn', 'node']) {
@@ -185,7 +190,8 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
       expect(r.code, r.stdout + r.stderr).toBe(0);
       const stages = stagesOf(onlyRun(join(dir, '.wf')), 'j');
       const byId = (id: string) => stages.find((s) => s.stageId === id)!.outputs;
-      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) expect(byId(id), id).toMatchObject({ mode: '600' });
+      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']) expect(byId(id), id).toMatchObject({ mode: '600' });
+      expect(byId('c6')).not.toHaveProperty('injected');
       expect(byId('wrote')).toMatchObject({ x: '1' });
       expect(byId('quiet')).not.toHaveProperty('x');
       expect(byId('later')).not.toHaveProperty('x');

@@ -124,6 +124,23 @@ describe('run loop (fake clock, fake transport)', () => {
     }
   });
 
+  it('keeps the attempts of a stage whose job runs again: the job\'s next attempt numbers its stages from 1, and the latest of a number wins', async () => {
+    let calls = 0;
+    const flaky = async (): Promise<HookResult> => (++calls <= 2 ? { outputs: null, error: { name: 'WfError', code: 'E_STAGE', message: `fail ${calls}` }, logs: [] } : { outputs: { calls }, error: null, logs: [] });
+    for (const delay of ['0s', '1m']) {
+      calls = 0;
+      const s = setup(`p:\n  type: Pipeline\n  jobs:\n    j:\n      retry: {attempts: 2, delay: ${delay}}\n      stages:\n        - retry: {attempts: 2, delay: ${delay}}\n          uses: h/flaky\n`, { 'h/flaky': flaky });
+      const run = await finish(s.clock, runLoop(s.opts()), 1000, 3_600_000);
+      expect(run.status, delay).toBe('success');
+      expect(stageRows(s.store).map((r) => [r.path, r.attempt, r.status])).toEqual([['0', 1, 'success']]);
+      expect(s.store.getAttempts('r1').filter((a) => a.stagePath === '0').map((a) => [a.attempt, a.status, a.error?.message ?? null]), delay).toEqual([
+        [1, 'success', null],
+        [2, 'failed', 'fail 2'],
+      ]);
+      expect(s.store.getAttempts('r1').filter((a) => a.stagePath === '').map((a) => [a.attempt, a.status])).toEqual([[1, 'failed'], [2, 'success']]);
+    }
+  });
+
   it('times a stage out on the injected clock and records E_TIMEOUT', async () => {
     const s = setup(`p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - timeout: 5m\n          run: sleep 3600\n        - run: echo after\n          if: always()\n`);
     const run = await finish(s.clock, runLoop(s.opts()), 10_000, 7_200_000);

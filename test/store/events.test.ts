@@ -122,6 +122,7 @@ describe('a stretch of events', () => {
     for (let i = 0; i < all.length; i++) expect(store.getEvents('r1', all[i]!.seq)).toEqual(all.slice(i + 1));
     expect(store.getEvents('r1', 0, 2)).toEqual(all.slice(0, 2));
     expect(store.getEvents('r1', all[0]!.seq, 1)).toEqual([all[1]]);
+    expect(store.getEvents('r1', 0, -1)).toEqual(all); // as SQLite's LIMIT -1: no limit
     const paged: EventRecord[] = [];
     for (let page = store.getEvents('r1', 0, 1); page.length > 0; page = store.getEvents('r1', paged.at(-1)!.seq, 1)) paged.push(...page);
     expect(paged).toEqual(all);

@@ -53,12 +53,12 @@ describe('a v1 store from the first release', () => {
     });
   });
 
-  it('upgrades in place to the current schema (v3) on a writable open', () => {
+  it('upgrades in place to the current schema (v4) on a writable open', () => {
     const dir = v1Copy();
     openStore(dir).close();
     rawRead(dir, (db) => {
-      expect(SCHEMA_VERSION).toBe(3);
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(SCHEMA_VERSION).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       expect(tables(db)).toEqual(expect.arrayContaining(['attempts', 'events', 'jobs', 'processes', 'releases', 'runs', 'stages']));
       expect(tables(db)).not.toContain('logs');
     });

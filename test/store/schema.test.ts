@@ -19,9 +19,9 @@ function rawDb(file: string): Database.Database {
 const NEXT = 'ALTER TABLE runs ADD COLUMN note TEXT';
 
 describe('schema migrations', () => {
-  it('is at version 3 today (v2: the durable run; v3: the scheduler)', () => {
-    expect(SCHEMA_VERSION).toBe(3);
-    expect(MIGRATIONS).toHaveLength(3);
+  it('is at version 4 today (v2: the durable run; v3: the scheduler; v4: events sharing rows, latest attempts in stage rows)', () => {
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(MIGRATIONS).toHaveLength(4);
   });
 
   it('upgrades a store by appending a step, keeping its data', () => {
@@ -32,16 +32,16 @@ describe('schema migrations', () => {
 
     const db = rawDb(path.join(dir, STORE_FILE));
     migrate(db, STORE_FILE, [...MIGRATIONS, NEXT]);
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(5);
     expect(db.prepare('SELECT id, note FROM runs').all()).toEqual([{ id: 'r1', note: null }]);
     migrate(db, STORE_FILE, [...MIGRATIONS, NEXT]); // already there: no-op, no "duplicate column"
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(5);
   });
 
   it('runs every step on a fresh database, functions included', () => {
     const db = rawDb(path.join(tmpDir(), 'fresh.db'));
     migrate(db, 'fresh.db', [...MIGRATIONS, NEXT, (d) => d.exec(`INSERT INTO releases (pipeline, schedule_key, instant, run_id, created_at) VALUES ('p', 's', 'i', NULL, 'now')`)]);
-    expect(schemaVersion(db)).toBe(5);
+    expect(schemaVersion(db)).toBe(6);
     expect(db.prepare('SELECT count(*) FROM releases').pluck().get()).toBe(1);
   });
 
@@ -50,7 +50,7 @@ describe('schema migrations', () => {
     openStore(dir).close();
     const db = rawDb(path.join(dir, STORE_FILE));
     expect(() => migrate(db, STORE_FILE, [...MIGRATIONS, 'CREATE TABLE extra (a TEXT); NOT SQL'])).toThrow();
-    expect(schemaVersion(db)).toBe(3);
+    expect(schemaVersion(db)).toBe(4);
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'extra'`).pluck().get()).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ export const runShell: StageRunner = async (run) => {
   const command = scriptCommand(stage, ctx, render, runTempDir(task.runId));
   const exprEnv = command.env;
   // In the run's private folder (0700); made ahead, or by whoever starts the process (SpawnRequest.outputFile).
-  const { path: outputFile, ready: outputFileReady } = takeOutputFile(task.runId);
+  const outputFile = takeOutputFile(task.runId);
   const env: Record<string, string> = { ...run.baseEnv, ...renderEnv(stage.env, ctx, render), ...exprEnv, WF_OUTPUT: outputFile };
   const withNul = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
   if (withNul) {
@@ -68,9 +68,9 @@ export const runShell: StageRunner = async (run) => {
       if (stream === 'stdout') tail = (tail.length + data.length > 2 * STDOUT_TAIL ? tail.slice(-STDOUT_TAIL) : tail) + data.slice(-STDOUT_TAIL);
     };
     const direct = command.direct ? directRequest(command.direct, env) : null;
-    let exit = await run.spawn(direct ? { ...direct, outputFile, outputFileReady } : { cmd, args, env, outputFile, outputFileReady }, onData);
+    let exit = await run.spawn(direct ? { ...direct, outputFile } : { cmd, args, env, outputFile }, onData);
     // It could not be exec'd (a script without #!, a noexec mount): bash runs it, or says why not.
-    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env, outputFile, outputFileReady }, onData);
+    if (direct && exit.notStarted) exit = await run.spawn({ cmd, args, env, outputFile }, onData);
     tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
