@@ -181,6 +181,13 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
     ...check('c6'),
     '        - run: rm -f "$(dirname "$WF_OUTPUT")"/output-*',
     ...check('c7'),
+    // Not a regular file in its place: a FIFO (reading it would wait for a writer), a folder.
+    '        - id: fifo',
+    '          run: rm "$WF_OUTPUT" && mkfifo -m 600 "$WF_OUTPUT"',
+    ...check('c8'),
+    '        - id: folder',
+    '          run: rm "$WF_OUTPUT" && mkdir "$WF_OUTPUT"',
+    ...check('c9'),
   ].join('\n');
 
   for (const spawn of ['posix_spawn', 'node']) {
@@ -190,7 +197,9 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
       expect(r.code, r.stdout + r.stderr).toBe(0);
       const stages = stagesOf(onlyRun(join(dir, '.wf')), 'j');
       const byId = (id: string) => stages.find((s) => s.stageId === id)!.outputs;
-      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']) expect(byId(id), id).toMatchObject({ mode: '600' });
+      for (const id of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9']) expect(byId(id), id).toMatchObject({ mode: '600' });
+      expect(byId('fifo')).toEqual({ exit_code: 0, stdout: '' });
+      expect(byId('folder')).toEqual({ exit_code: 0, stdout: '' });
       expect(byId('c6')).not.toHaveProperty('injected');
       expect(byId('wrote')).toMatchObject({ x: '1' });
       expect(byId('quiet')).not.toHaveProperty('x');

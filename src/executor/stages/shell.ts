@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
@@ -91,13 +91,23 @@ function lstatOf(file: string): Stats | undefined {
   return lstatSync(file, { throwIfNoEntry: false });
 }
 
-/** The output file's text: most stages write no outputs, so an empty file is not opened (a symlink the script made is followed). */
+/**
+ * The output file's text. Most stages write no outputs: an empty regular file is not opened. What
+ * the script put in its place is read only if it is a regular file (a link to one is followed): a
+ * FIFO would block this thread until something writes to it, a device might never end.
+ */
 function readOutputFile(file: string, stat: Stats | undefined): string {
   if (stat === undefined || (stat.isFile() && stat.size === 0)) return '';
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw e;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : '';
+  } finally {
+    closeSync(fd);
   }
 }
