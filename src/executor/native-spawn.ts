@@ -359,6 +359,8 @@ function resolveCommand(cmd: string, path: string, cache: Map<string, string | n
  */
 const WATCH_AFTER_MS = 5;
 const STREAMS = ['stdout', 'stderr'] as const;
+/** Reads of a pipe at a process's end before it is watched instead (a pipe holds 64 KB). */
+const DRAIN_READS = 4;
 /** Pipes are read into this one (on the main thread, one at a time). */
 let readBuffer: Buffer | undefined;
 
@@ -400,11 +402,15 @@ class NativeChild extends EventEmitter implements SpawnedChild {
     this.closed();
   }
 
-  /** Reads what is in pipe i; closes it at EOF, or watches it when something still holds it open. */
+  /**
+   * Reads what is in pipe i; closes it at EOF, or watches it when something still holds it open
+   * (and may keep it full: a few reads at most here, the rest as it comes).
+   */
   private drain(i: number): void {
     const fd = this.fds[i]!;
     const buffer = (readBuffer ??= Buffer.allocUnsafe(65536));
-    for (;;) {
+    for (let reads = 0; ; reads++) {
+      if (reads === DRAIN_READS) return this.watch(i);
       let n: number;
       try {
         n = readSync(fd, buffer, 0, buffer.length, null);

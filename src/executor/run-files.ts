@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,43 +27,32 @@ export function removeRunTempDir(runId: string): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** `$WF_OUTPUT` files there for a stage to use, by run: made empty, 0600, with one link. */
+/** `$WF_OUTPUT` files made ahead, by run: empty, 0600, never handed out yet. */
 const spares = new Map<string, string[]>();
-const SPARES_MAX = 8;
+const SPARES_MAX = 4;
 let outputFiles = 0;
 
 /**
- * A path for a stage's `$WF_OUTPUT`. Whoever starts the process opens it with O_CREAT|O_TRUNC
+ * A new path for a stage's `$WF_OUTPUT`. Whoever starts the process opens it with O_CREAT|O_TRUNC
  * (SpawnRequest.outputFile), so it exists and is empty whatever another stage did in the folder;
  * but making a new file there cost ~40 µs inside the spawn (between the new process's vfork and its
- * exec, with wf waiting), and removing it ~15 µs, on the critical path of every job of a chain. So
- * a file a stage left as it got it (most write no outputs) is given to the next stage
- * (returnOutputFile), and when none is there one is made while this stage's process runs.
+ * exec, with wf waiting), on the critical path of every job of a chain: so the next one is made
+ * while this stage's process runs. A path is never given twice: a process that outlived its stage
+ * (started with setsid) and still writes to its old `$WF_OUTPUT` never writes into a later stage's.
  */
 export function takeOutputFile(runId: string): string {
   const dir = runTempDir(runId);
   let ready = spares.get(runId);
   if (!ready) spares.set(runId, (ready = []));
   const spare = ready.pop();
-  if (spare) return spare;
-  setImmediate(makeSpare, runId, dir);
-  return join(dir, `output-${process.pid}-${++outputFiles}`);
+  if (ready.length === 0) setImmediate(makeSpare, runId, dir);
+  return spare ?? join(dir, `output-${process.pid}-${++outputFiles}`);
 }
 
-/**
- * Takes back a stage's `$WF_OUTPUT` once it has been read (`stat`: its lstat then): kept for the
- * next stage when it is as it was made (a regular empty 0600 file with one link; the stage's
- * process group is gone), removed otherwise.
- */
-export function returnOutputFile(runId: string, path: string, stat: Stats | undefined): void {
-  const ready = spares.get(runId);
-  const pristine = stat !== undefined && stat.isFile() && stat.size === 0 && (stat.mode & 0o777) === 0o600 && stat.nlink === 1;
-  if (pristine && ready && ready.length < SPARES_MAX && dirs.has(runId)) {
-    ready.push(path);
-    return;
-  }
+/** Removes a stage's `$WF_OUTPUT` once read (unlink, without the lstat rmSync makes first). */
+export function removeOutputFile(path: string): void {
   try {
-    unlinkSync(path); // without the lstat rmSync makes first
+    unlinkSync(path);
   } catch {
     // already gone (the script removed it), or never made (its process did not start)
   }

@@ -190,6 +190,25 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
     ...check('c9'),
   ].join('\n');
 
+  it('never takes what a process that outlived its stage writes to its old path later', async () => {
+    const leak = [
+      'leak:',
+      '  type: Pipeline',
+      '  jobs:',
+      '    j:',
+      '      stages:',
+      '        - run: |',
+      `            setsid sh -c 'exec 3>>"$WF_OUTPUT" </dev/null >/dev/null 2>&1; sleep 0.5; echo injected=late >&3' &`,
+      '            sleep 0.1',
+      '        - id: second',
+      '          run: sleep 1',
+    ].join('\n');
+    const dir = tmpProject({ 'conf/p.yml': `${leak}\n` });
+    const r = await runWf(['run', 'leak'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(stagesOf(onlyRun(join(dir, '.wf')), 'j').find((s) => s.stageId === 'second')!.outputs).toEqual({ exit_code: 0, stdout: '' });
+  });
+
   for (const spawn of ['posix_spawn', 'node']) {
     it(`is a new empty 0600 file for each stage, whatever the last one did with its own (${spawn})`, async () => {
       const dir = tmpProject({ 'conf/p.yml': `${conf}\n` });

@@ -1,11 +1,11 @@
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import { WfError } from '../../errors/index.js';
 import { renderEnv } from '../render-env.js';
 import { StageFailure, type StageRunner } from '../stage-context.js';
 import { parseOutputFile } from './output-file.js';
 import { scriptCommand } from './script-command.js';
 import { directRequest } from './direct-exec.js';
-import { returnOutputFile, runTempDir, takeOutputFile } from '../run-files.js';
+import { removeOutputFile, runTempDir, takeOutputFile } from '../run-files.js';
 import { secretForms } from '../mask.js';
 
 const STDOUT_TAIL = 8 * 1024;
@@ -41,7 +41,7 @@ export const runShell: StageRunner = async (run) => {
   const withNul = Object.keys(env).find((k) => k.includes('\0') || env[k]!.includes('\0'));
   if (withNul) {
     command.cleanup();
-    returnOutputFile(task.runId, outputFile, undefined);
+    removeOutputFile(outputFile);
     throw new WfError('E_STAGE', `the value for ${withNul} contains a NUL byte, which no process environment can hold`, { loc: stage.loc, hint: 'remove the NUL byte from the param or output it comes from' });
   }
   const { cmd, args } = command;
@@ -50,7 +50,6 @@ export const runShell: StageRunner = async (run) => {
   // would be unmasked), so as much as the longest secret form is held back before cutting.
   const forms = secretForms(task.secrets);
   const hold = forms.reduce((n, f) => Math.max(n, f.length), 0);
-  let stat: Stats | undefined;
   try {
     let tail = '';
     const pending = { stdout: '', stderr: '' };
@@ -74,29 +73,24 @@ export const runShell: StageRunner = async (run) => {
     tail = tail.slice(-STDOUT_TAIL);
     for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') run.log(stream, pending[stream]);
     if (exit.error) throw new WfError('E_STAGE', `could not start ${cmd}: ${exit.error}`, { loc: stage.loc, hint: `is ${cmd} installed and on PATH?` });
-    stat = lstatOf(outputFile);
-    const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readOutputFile(outputFile, stat)) };
+    const outputs: Record<string, unknown> = { exit_code: exit.code, stdout: tail.replace(/\n$/, ''), ...parseOutputFile(readOutputFile(outputFile)) };
     if (exit.code === 0) return outputs;
     if (signal.aborted) throw new StageFailure(new WfError('E_STAGE', 'cancelled', { loc: stage.loc }), outputs, true);
     const why = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     throw new StageFailure(new WfError('E_STAGE', `script ${why}`, { loc: stage.loc }), outputs);
   } finally {
-    returnOutputFile(task.runId, outputFile, stat);
+    removeOutputFile(outputFile);
     command.cleanup();
   }
 };
-
-/** The output file's lstat; none when it is not there (no process was started, or the script removed it). */
-function lstatOf(file: string): Stats | undefined {
-  return lstatSync(file, { throwIfNoEntry: false });
-}
 
 /**
  * The output file's text. Most stages write no outputs: an empty regular file is not opened. What
  * the script put in its place is read only if it is a regular file (a link to one is followed): a
  * FIFO would block this thread until something writes to it, a device might never end.
  */
-function readOutputFile(file: string, stat: Stats | undefined): string {
+function readOutputFile(file: string): string {
+  const stat = lstatSync(file, { throwIfNoEntry: false });
   if (stat === undefined || (stat.isFile() && stat.size === 0)) return '';
   let fd: number;
   try {
