@@ -113,7 +113,7 @@ export interface SpawnRequest {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
-  /** Created empty (mode 0600) just before the process starts: the stage's `$WF_OUTPUT`. */
+  /** The stage's `$WF_OUTPUT`: opened O_CREAT|O_TRUNC (mode 0600) by whoever starts the process. */
   outputFile?: string;
 }
 

@@ -65,7 +65,7 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
     const op = ops[i]!;
     // The stage row as it was before this op is read by it (kept as an attempt row): what came
     // before must be written, not dropped for a later state of the row.
-    if (op.op === 'attempt-keep') seen.delete(`s\0${op.runId}\0${op.jobKey}\0${op.stagePath}`);
+    if (op.op === 'attempt-keep') seen.delete(stageKey(op.runId, op.jobKey, op.stagePath));
     const key = rowKey(op);
     if (key !== null) {
       if (seen.has(key)) continue;
@@ -79,7 +79,7 @@ function coalesce(ops: StoreOp[]): StoreOp[] {
 function rowKey(op: StoreOp): string | null {
   switch (op.op) {
     case 'stage':
-      return `s\0${op.stage.runId}\0${op.stage.jobKey}\0${op.stage.path}`;
+      return stageKey(op.stage.runId, op.stage.jobKey, op.stage.path);
     case 'attempt':
       return `a\0${op.attempt.runId}\0${op.attempt.jobKey}\0${op.attempt.stagePath}\0${op.attempt.attempt}`;
     case 'job':
@@ -88,3 +88,5 @@ function rowKey(op: StoreOp): string | null {
       return null;
   }
 }
+
+const stageKey = (runId: string, jobKey: string, path: string) => `s\0${runId}\0${jobKey}\0${path}`;

@@ -48,6 +48,8 @@ const PROCESS_COLS = 'run_id, job_key, stage_path, pid, start, host';
 const values = (cols: string) => cols.split(', ').map((c) => '@' + c).join(', ');
 /** Statuses of a stage attempt that has not ended, or was cut short by the loss of its process. */
 const UNENDED = "'running', 'pending', 'interrupted'";
+/** A stage row's columns as an attempt row's (ATTEMPT_COLS). */
+const STAGE_AS_ATTEMPT = 'run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error';
 /** Placeholders bound by position, for the writes made for every stage (~2 µs a row less than by name). */
 const positions = (cols: string) => cols.split(', ').map(() => '?').join(', ');
 
@@ -118,8 +120,7 @@ export function prepareStatements(db: Database): Statements {
     processesOfRun: db.prepare(`SELECT ${PROCESS_COLS} FROM processes WHERE run_id = ?`),
     deleteProcessesOfRun: db.prepare('DELETE FROM processes WHERE run_id = ?'),
     keepAttempts: db.prepare(`INSERT INTO attempts (${ATTEMPT_COLS})
-      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages
-        WHERE run_id = ? AND job_key = ? AND path = ? AND status NOT IN (${UNENDED})
+      SELECT ${STAGE_AS_ATTEMPT} FROM stages WHERE run_id = ? AND job_key = ? AND path = ? AND status NOT IN (${UNENDED})
       ON CONFLICT (run_id, job_key, stage_path, attempt) DO UPDATE SET
         status = excluded.status, started_at = excluded.started_at, ended_at = excluded.ended_at, outputs = excluded.outputs, error = excluded.error`),
     // The attempt rows, and each stage's latest attempt from its own row once it has ended (one cut
@@ -129,7 +130,7 @@ export function prepareStatements(db: Database): Statements {
     attemptsOfRun: db.prepare(`SELECT ${ATTEMPT_COLS} FROM attempts a WHERE run_id = @runId
         AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.run_id = a.run_id AND s.job_key = a.job_key AND s.path = a.stage_path AND s.attempt = a.attempt AND s.status NOT IN (${UNENDED}))
       UNION ALL
-      SELECT run_id, job_key, path, attempt, status, started_at, ended_at, outputs, error FROM stages WHERE run_id = @runId AND status NOT IN (${UNENDED})
+      SELECT ${STAGE_AS_ATTEMPT} FROM stages WHERE run_id = @runId AND status NOT IN (${UNENDED})
       ORDER BY job_key, stage_path, attempt`),
     eventsAfter: db.prepare(`SELECT seq, ${EVENT_COLS} FROM events WHERE run_id = @runId AND seq > @after ORDER BY seq LIMIT @limit`),
     childRuns: db.prepare(`SELECT ${RUN_COLS} FROM runs WHERE parent_run_id = ? ORDER BY started_at, id`),

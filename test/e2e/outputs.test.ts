@@ -140,24 +140,29 @@ describe('$WF_OUTPUT before the script runs', () => {
   const conf = `out-file:\n  type: Pipeline\n  jobs:\n${jobs.join('\n')}\n`;
   const check = '#!/bin/sh\n[ -f "$WF_OUTPUT" ] && [ ! -s "$WF_OUTPUT" ] && echo "mode=$(stat -c %a "$WF_OUTPUT")" >> "$WF_OUTPUT"\n';
 
-  for (const spawn of ['posix_spawn', 'node']) {
+  for (const spawn of ['posix_spawn', 'node'] as const) {
     it(`exists, empty and private (0600) in every stage, whichever way it starts (${spawn})`, async () => {
       const dir = tmpProject({ 'conf/p.yml': conf, 'check.sh': check });
       (await import('node:fs')).chmodSync(join(dir, 'check.sh'), 0o755);
-      const r = await runWf(['run', 'out-file', '--json'], { cwd: dir, env: spawn === 'node' ? { WF_SPAWN: 'node' } : {} });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      const run = onlyRun(join(dir, '.wf'));
+      const run = await runStored(dir, ['out-file', '--json'], spawn);
       for (let i = 0; i < 6; i++) expect(jobOf(run, `j${i}`).outputs).toEqual({ shell: '600', plain: '600' });
     });
   }
 });
 
+/** Runs a pipeline (posix_spawn, or child_process with WF_SPAWN=node), expects exit 0, and returns the stored run. */
+async function runStored(dir: string, args: string[], spawn: 'posix_spawn' | 'node' = 'posix_spawn'): Promise<StoredRun> {
+  const r = await runWf(['run', ...args], { cwd: dir, env: spawn === 'node' ? { WF_SPAWN: 'node' } : {} });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return onlyRun(join(dir, '.wf'));
+}
+
 describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
-  // A file a stage leaves as it got it goes to the next stage; one it wrote, re-moded or replaced
-  // with a link does not: each stage checks that its own is there, a regular empty 0600 file.
+  // Whatever a stage did with its own file (or with the others in the run's folder), each stage
+  // after it checks that its own is there: a regular empty 0600 file.
   const check = (id: string) => [`        - id: ${id}`, '          run: |', '            [ -f "$WF_OUTPUT" ] && [ ! -L "$WF_OUTPUT" ] && [ ! -s "$WF_OUTPUT" ] && echo "mode=$(stat -c %a "$WF_OUTPUT")" >> "$WF_OUTPUT"'];
   const conf = [
-    'reuse:',
+    'after:',
     '  type: Pipeline',
     '  jobs:',
     '    j:',
@@ -203,18 +208,13 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
       '        - id: second',
       '          run: sleep 1',
     ].join('\n');
-    const dir = tmpProject({ 'conf/p.yml': `${leak}\n` });
-    const r = await runWf(['run', 'leak'], { cwd: dir });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(stagesOf(onlyRun(join(dir, '.wf')), 'j').find((s) => s.stageId === 'second')!.outputs).toEqual({ exit_code: 0, stdout: '' });
+    const run = await runStored(tmpProject({ 'conf/p.yml': `${leak}\n` }), ['leak']);
+    expect(stagesOf(run, 'j').find((s) => s.stageId === 'second')!.outputs).toEqual({ exit_code: 0, stdout: '' });
   });
 
-  for (const spawn of ['posix_spawn', 'node']) {
+  for (const spawn of ['posix_spawn', 'node'] as const) {
     it(`is a new empty 0600 file for each stage, whatever the last one did with its own (${spawn})`, async () => {
-      const dir = tmpProject({ 'conf/p.yml': `${conf}\n` });
-      const r = await runWf(['run', 'reuse'], { cwd: dir, env: spawn === 'node' ? { WF_SPAWN: 'node' } : {} });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      const stages = stagesOf(onlyRun(join(dir, '.wf')), 'j');
+      const stages = stagesOf(await runStored(tmpProject({ 'conf/p.yml': `${conf}\n` }), ['after'], spawn), 'j');
       const byId = (id: string) => stages.find((s) => s.stageId === id)!.outputs;
       for (const id of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9']) expect(byId(id), id).toMatchObject({ mode: '600' });
       expect(byId('fifo')).toEqual({ exit_code: 0, stdout: '' });
