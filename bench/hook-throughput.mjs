@@ -2,9 +2,10 @@
 // 10,000 no-op hook stages over 100 jobs (100 jobs × 100 `uses:` stages), store included:
 // stages/s = 10,000 / wall time of the whole `wf run`. Once with a `.mjs` hook, once with a `.ts`
 // hook (run through tsx, no build step). Afterwards the store is read (readonly) to prove every
-// stage was recorded. Target: ≥ 10,000 stages/s (issue 2), ≥ 16,000 (issue 10), median. Also wf's
-// cost per hook stage, measured like bench/overhead.mjs measures it per echo job: the 10,000-stage
-// run minus a run of one hook stage (start-up, worker threads and loading the hook), per stage.
+// stage was recorded. Target for the whole run: ≥ 10,000 stages/s (issue 2), median. Issue 10's
+// target, ≥ 16,000 stages/s, is wf's cost per hook stage, measured like bench/overhead.mjs measures it
+// per echo job: the 10,000-stage run minus a run of one hook stage (start-up, worker threads and
+// loading the hook), per stage.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { dropCache, measure, REPO, report, requireDist, tempDir, wf, writeTree } from './lib.mjs';
@@ -49,8 +50,8 @@ for (const [name, one, label] of [['hooks-mjs', 'one-mjs', '.mjs'], ['hooks-ts',
     .all();
   db.close();
   const complete = perRun.filter((r) => r.status === 'success' && r.n === TOTAL).length;
-  report(`wf run ${TOTAL.toLocaleString('en-US')} no-op ${label} hook stages / ${JOBS} jobs`, s, { minRate: 16_000, count: TOTAL });
-  report(`  same, cold model cache`, cold, { minRate: 16_000, count: TOTAL });
+  report(`wf run ${TOTAL.toLocaleString('en-US')} no-op ${label} hook stages / ${JOBS} jobs`, s, { minRate: 10_000, count: TOTAL });
+  report(`  same, cold model cache`, cold, { minRate: 10_000, count: TOTAL });
   const single = measure(() => wf(['run', one, '--state', state], { cwd: dir }), { runs: RUNS, warmups: 1 });
   const perStage = (s.median - single.median) / (TOTAL - 1);
   const rate = 1 / perStage;

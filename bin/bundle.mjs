@@ -7,7 +7,8 @@
 // few chunks (`wf run` then reads 6 files instead of 31; each ES module file costs Node ~0.45 ms to
 // resolve, read and link). Code that only other commands load (the YAML parser and the schema
 // library among it, for a cold model cache) stays split at its dynamic imports, so it is read only
-// when needed. The worker thread and the resolve hooks are bundles of their own: they run in other
+// when needed. The CLI's chunks are CommonJS scripts, which bin/wf compiles with V8's code cache.
+// The worker thread and the resolve hooks are bundles of their own, ES modules: they run in other
 // threads, which share no module instances with the main one anyway.
 //
 // dist/bundle/ sits one level below dist/, like dist/<folder>/ does: the few paths the code takes
@@ -29,7 +30,7 @@ const out = dist('bundle');
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const EXTERNAL = ['better-sqlite3', 'koffi', 'tree-sitter', 'tree-sitter-bash', 'piscina', 'tsx', 'esbuild', 'wf-runner'];
 
-// Node built-ins are required, not imported: an import makes Node build an ES facade of the whole
+// In the ES bundles, Node built-ins are required, not imported: an import makes Node build an ES facade of the whole
 // built-in module, reading every export (fs alone then loads all of streams), ~12 ms at start-up.
 const builtinsAsRequire = {
   name: 'node-builtins-as-require',
@@ -65,14 +66,31 @@ const defines = {
 const stripComments = {
   name: 'strip-comments',
   async renderChunk(code) {
-    return { code: (await transform(code, { loader: 'js', format: 'esm', target: 'node20', legalComments: 'none' })).code, map: null };
+    return { code: (await transform(code, { loader: 'js', target: 'node20', legalComments: 'none' })).code, map: null };
   },
 };
 
-const options = (input) => ({
+/**
+ * The CLI's chunks are scripts bin/wf compiles itself, with V8's code cache (an ES module cannot be
+ * given one on Node 20). A script's own `import()` has no module to resolve from, so every dynamic
+ * import that is not of a chunk of ours (a hook file, tsx, piscina) calls the `__import` bin/wf
+ * passes to each chunk; imports of our chunks become requires.
+ */
+const importViaBin = {
+  name: 'import-via-bin',
+  renderDynamicImport: ({ targetChunk }) => (targetChunk ? null : { left: '__import(', right: ')' }),
+};
+
+const options = (input, { script = false } = {}) => ({
   input,
-  external: (id) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)),
-  plugins: [builtinsAsRequire, defines, nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }), commonjs(), stripComments],
+  external: (id) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)) || (script && isBuiltin(id)),
+  plugins: [
+    ...(script ? [importViaBin] : [builtinsAsRequire]),
+    defines,
+    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+    commonjs(),
+    stripComments,
+  ],
   onwarn(warning, warn) {
     // Cycles are fine between our own modules; zod carries comments rollup cannot place (it drops them).
     if (warning.code === 'CIRCULAR_DEPENDENCY' || (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules'))) return;
@@ -118,14 +136,15 @@ function runPathChunks(getModuleInfo) {
 }
 
 rmSync(out, { recursive: true, force: true });
-const cli = await rollup(options({ main: dist('cli/main.js') }));
+const cli = await rollup(options({ main: dist('cli/main.js') }, { script: true }));
 let chunks;
 await cli.write({
   dir: out,
-  format: 'es',
-  // .mjs: Node then knows each file is an ES module without walking up to a package.json (~5 ms a start).
-  entryFileNames: '[name].mjs',
-  chunkFileNames: '[name]-[hash].mjs',
+  format: 'cjs',
+  // The hash names a chunk's content: bin/wf keys its code cache by file name (main.cjs is a few bytes
+  // of re-export, not cached).
+  entryFileNames: '[name].cjs',
+  chunkFileNames: '[name]-[hash].cjs',
   manualChunks: (id, { getModuleInfo }) => (chunks ??= runPathChunks(getModuleInfo)).get(id),
 });
 await cli.close();

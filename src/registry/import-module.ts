@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import Module, { register } from 'node:module';
+import Module, { createRequire, register } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MODULE_EXT } from '../module-ext.js';
@@ -18,8 +18,9 @@ function tsxNamespace(): Promise<TsxNamespace> {
   return tsx;
 }
 
+/** tsx's CommonJS build: its ES build took each thread twice as long to load (~40 ms, esbuild's exports parsed for ESM). */
 function tsxRequire(): Promise<TsxRequire> {
-  tsxCjs ??= import('tsx/cjs/api').then(({ register }) => register({ namespace: 'wf-registry' }));
+  tsxCjs ??= Promise.resolve().then(() => (createRequire(import.meta.url)('tsx/cjs/api') as { register: (o: object) => TsxRequire }).register({ namespace: 'wf-registry' }));
   return tsxCjs;
 }
 

@@ -1,0 +1,84 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, hasStackTrace, runWf, tmpProject } from '../helpers/index.js';
+
+beforeAll(assertBuilt);
+
+// bin/wf compiles the bundled CLI with V8's code cache under $XDG_CACHE_HOME/wf-runner/.
+const conf = {
+  'conf/p.yml': 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - echo: "from echo"\n        - uses: h/greet@v1\n        - run: echo "from bash"\n',
+  'hooks/h.ts': "export const greet = { name: 'greet', tag: 'v1', with: {}, run: async (): Promise<{ said: string }> => { console.log('from a .ts hook'); return { said: 'hi' }; } };\n",
+};
+
+function setup() {
+  const dir = tmpProject(conf);
+  const cache = mkdtempSync(join(tmpdir(), 'wf-code-cache-'));
+  const run = (args = ['run', 'p'], env: Record<string, string> = {}) => runWf(args, { cwd: dir, env: { XDG_CACHE_HOME: cache, ...env } });
+  /** The cache files of one command, by name, with their bytes. */
+  const files = (command: string) => {
+    const [root] = readdirSync(join(cache, 'wf-runner'));
+    const dir = join(cache, 'wf-runner', root!, command);
+    return new Map(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name))] as const));
+  };
+  const expectRan = (r: Awaited<ReturnType<typeof run>>) => {
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/from echo[\s\S]*from a \.ts hook[\s\S]*from bash/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  };
+  return { cache, run, files, expectRan };
+}
+
+describe('the code cache of the bundled CLI', { timeout: 60_000 }, () => {
+  it('is written once per command by a successful run, private to the user, and read as it is afterwards', async () => {
+    const { cache, run, files, expectRan } = setup();
+    expectRan(await run());
+    const written = files('run');
+    expect([...written.keys()].some((n) => /^run-[\w-]{8}\.cjs\.v8$/.test(n))).toBe(true);
+    const [root] = readdirSync(join(cache, 'wf-runner'));
+    expect(statSync(join(cache, 'wf-runner', root!, 'run')).mode & 0o777).toBe(0o700);
+    for (const name of written.keys()) expect(statSync(join(cache, 'wf-runner', root!, 'run', name)).mode & 0o777).toBe(0o600);
+    const inodes = () => [...written.keys()].map((name) => statSync(join(cache, 'wf-runner', root!, 'run', name)).ino);
+    const before = inodes();
+    expectRan(await run());
+    // Accepted by V8, so not written again (a file written again is a new one, renamed into place).
+    expect(files('run')).toEqual(written);
+    expect(inodes()).toEqual(before);
+    // Another command keeps its own (the functions it ran).
+    expect((await run(['list'])).code).toBe(0);
+    expect(files('list').size).toBeGreaterThan(0);
+  });
+
+  it('damaged (bytes flipped, cut short, replaced) is refused and written again; the run is unchanged', async () => {
+    const { cache, run, files, expectRan } = setup();
+    expectRan(await run());
+    const [root] = readdirSync(join(cache, 'wf-runner'));
+    const dir = join(cache, 'wf-runner', root!, 'run');
+    // Chunks every run loads (the YAML parser's, say, only a run with a cold model cache).
+    const good = new Map([...files('run')].filter(([name]) => /^(main|run|store)-/.test(name)));
+    expect(good.size).toBe(3);
+    const damages: Array<(b: Buffer) => Buffer> = [
+      (b) => Buffer.from(b.map((byte, i) => (i >= 64 && i % 997 === 0 ? byte ^ 0x5a : byte))),
+      (b) => Buffer.from(b.map((byte, i) => (i === b.length >> 1 ? byte ^ 1 : byte))),
+      (b) => b.subarray(0, b.length >> 1),
+      () => Buffer.from('not a code cache'),
+    ];
+    for (const damage of damages) {
+      for (const [name, bytes] of good) writeFileSync(join(dir, name), damage(bytes));
+      expectRan(await run());
+      for (const [name, bytes] of files('run')) if (good.has(name)) expect(bytes.equals(damage(good.get(name)!)), name).toBe(false);
+    }
+  });
+
+  it('is not written when NODE_DISABLE_COMPILE_CACHE is set, when the command fails, or when the folder cannot be made', async () => {
+    const { cache, run, expectRan } = setup();
+    expectRan(await run(['run', 'p'], { NODE_DISABLE_COMPILE_CACHE: '1' }));
+    const failed = await run(['run', 'no-such-pipeline']);
+    expect(failed.code).toBe(2);
+    expect(readdirSync(cache)).toEqual([]);
+    const file = join(cache, 'a-file');
+    writeFileSync(file, '');
+    expectRan(await run(['run', 'p'], { XDG_CACHE_HOME: file }));
+  });
+});
