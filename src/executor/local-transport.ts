@@ -52,6 +52,8 @@ interface Batch {
    * rather than join one that has not answered.
    */
   answered: boolean;
+  /** Its piscina task has begun on a thread (which may have had to boot first). */
+  started: boolean;
 }
 
 /**
@@ -138,10 +140,18 @@ export class LocalTransport implements JobTransport {
     this.scheduled = false;
     const sends = new Map<Batch, HookTask[]>();
     while (this.queue.length > 0) {
-      let batch: Batch | undefined;
-      for (const b of this.batches) if (b.open.size < BATCH_MAX && (b.answered || b.open.size === 0) && (!batch || b.open.size < batch.open.size)) batch = b;
-      if ((!batch || batch.open.size > 0) && this.out < this.o.pool.maxThreads) batch = this.start();
-      if (!batch) break; // sent when a call settles or a batch finishes
+      let batch = this.pick();
+      if (!batch || batch.open.size > 0) {
+        if (this.out < this.o.pool.maxThreads) {
+          this.start();
+          batch = this.pick() ?? batch;
+        }
+        // A batch that has not started is not handed calls while another exists: its thread may be
+        // booting (and loading tsx and the hook, ~50-250 ms here). The call waits for whichever
+        // comes first, that batch's start or a busy one going idle.
+        if (batch?.open.size !== 0 && this.batches.some((b) => !b.started && b.open.size === 0)) break;
+      }
+      if (!batch) break; // sent when a call settles or a batch starts or finishes
       const call = this.queue.shift()!;
       call.batch = batch;
       batch.open.set(call.task.callId, call);
@@ -154,14 +164,33 @@ export class LocalTransport implements JobTransport {
       batch.answered = false;
       batch.port.postMessage({ calls } satisfies HookBatchCalls);
     }
-    for (const batch of [...this.batches]) if (batch.open.size === 0) this.end(batch);
+    // A batch waiting for its thread to start stays while calls wait for it.
+    if (this.queue.length === 0) for (const batch of [...this.batches]) if (batch.open.size === 0) this.end(batch);
+  }
+
+  /**
+   * The open batch with the fewest calls that can take one: it has started (or is the only batch),
+   * has answered since it was last sent calls (or has none open), and is not full.
+   */
+  private pick(): Batch | undefined {
+    let batch: Batch | undefined;
+    for (const b of this.batches) {
+      const ready = (b.started || this.batches.length === 1) && (b.answered || b.open.size === 0) && b.open.size < BATCH_MAX;
+      if (ready && (!batch || b.open.size < batch.open.size)) batch = b;
+    }
+    return batch;
   }
 
   private start(): Batch {
     const { port1, port2 } = new (threads().MessageChannel)();
-    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, sent: 0, answered: true };
+    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, sent: 0, answered: true, started: false };
     this.batches.push(batch);
     port1.on('message', (msgs: HookBatchMessage) => {
+      if (msgs.length === 0) {
+        batch.started = true;
+        if (this.queue.length > 0) this.schedule();
+        return;
+      }
       batch.answered = true;
       for (const m of msgs) this.settle(batch, m.callId, m.result);
     });

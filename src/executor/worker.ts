@@ -63,6 +63,8 @@ function runBatch(task: HookBatchTask): Promise<null> {
       setImmediate(flush);
     }
   };
+  // Started (no results): the main thread sends calls waiting for a thread once this one is up.
+  task.port.postMessage([] satisfies HookBatchMessage);
   return new Promise((resolve) => {
     task.port.on('message', (msg: HookBatchCalls) => {
       if ('calls' in msg) {
