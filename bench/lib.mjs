@@ -10,10 +10,10 @@ export const REPO = resolve(process.env.WF_BENCH_REPO ?? join(dirname(fileURLToP
 export const WF = join(REPO, 'bin', 'wf');
 export const ENV = { ...process.env, NO_COLOR: '1', CI: '1' };
 
-/** Exits with a clear message when the product has not been built. */
+/** Exits with a clear message when the product has not been built (the bundle bin/wf starts from included). */
 export function requireDist() {
-  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) {
-    console.error(`dist/ is missing: build first with \`cd ${REPO} && npx tsc -p tsconfig.json\``);
+  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js')) || !existsSync(join(REPO, 'dist', 'bundle', 'main.cjs'))) {
+    console.error(`dist/ is missing: build first with \`cd ${REPO} && npm run build\``);
     process.exit(1);
   }
 }

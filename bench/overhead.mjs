@@ -6,7 +6,7 @@
 // same runs with `shell: sh` (dash, like doit), and the floor: 100 bash vs 100 sh from a shell loop.
 // Prints ratios; a missing doit is said.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV, REPO, WF, dropCache, requireDist, stats, tempDir, writeTree } from './lib.mjs';
 
@@ -49,11 +49,11 @@ const state = join(dir, '.wf');
 
 /** Wall seconds and peak RSS (MB, from GNU time when present) of one command. */
 const GNU_TIME = existsSync('/usr/bin/time');
-function run(cmd, args, cwd = dir) {
+function run(cmd, args, cwd = dir, env = ENV) {
   const start = process.hrtime.bigint();
   const r = GNU_TIME
-    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-    : spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    : spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.error) throw r.error;
   const rss = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1] ?? NaN) / 1024;
@@ -102,6 +102,31 @@ const [cold] = sideBySide(() => {
   return run(process.execPath, [WF, 'run', 'hello-world', '--state', state], REPO);
 });
 console.log(`wf run hello-world, cold model cache: ${cold.median.toFixed(3)} s, ratio ${(cold.median / node0.median).toFixed(2)}× node -e 0`);
+// The first run of a command after an install or a build: no code cache yet (bin/wf writes it).
+const noCodeCache = () => ({ ...ENV, XDG_CACHE_HOME: mkdtempSync(join(dir, 'code-cache-')) });
+const [coldCode] = sideBySide(() => run(process.execPath, [WF, 'run', 'hello-world', '--state', state], REPO, noCodeCache()));
+console.log(`wf run hello-world, no code cache yet: ${coldCode.median.toFixed(3)} s, ratio ${(coldCode.median / node0.median).toFixed(2)}× node -e 0`);
+// Everything cold: the OS page cache dropped before each run (as root), node's own files included.
+const DROP = '/proc/sys/vm/drop_caches';
+let canDrop = false;
+try {
+  accessSync(DROP, constants.W_OK);
+  canDrop = true;
+} catch {}
+if (canDrop) {
+  const dropAll = () => {
+    dropCache(state);
+    spawnSync('sync');
+    writeFileSync(DROP, '3');
+  };
+  const [coldAll, coldNode] = sideBySide(
+    () => (dropAll(), run(process.execPath, [WF, 'run', 'hello-world', '--state', state], REPO, noCodeCache())),
+    () => (dropAll(), run(process.execPath, ['-e', '0'])),
+  );
+  console.log(
+    `wf run hello-world, page cache dropped too (model and code cache cold): ${coldAll.median.toFixed(3)} s, node -e 0 (page cache dropped) ${coldNode.median.toFixed(3)} s, ratio ${(coldAll.median / coldNode.median).toFixed(2)}×`,
+  );
+} else console.log(`wf run hello-world, page cache dropped: not measured (${DROP} is not writable: run as root)`);
 
 const [e1000] = sideBySide(wf('echo-1000'));
 const [e1] = sideBySide(wf('echo-1'));

@@ -8,6 +8,7 @@ beforeAll(assertBuilt);
 
 // bin/wf compiles the bundled CLI with V8's code cache under $XDG_CACHE_HOME/wf-runner/.
 const conf = {
+  'conf/f.yml': 'f:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - run: exit 1\n',
   'conf/p.yml': 'p:\n  type: Pipeline\n  jobs:\n    j:\n      stages:\n        - echo: "from echo"\n        - uses: h/greet@v1\n        - run: echo "from bash"\n',
   'hooks/h.ts': "export const greet = { name: 'greet', tag: 'v1', with: {}, run: async (): Promise<{ said: string }> => { console.log('from a .ts hook'); return { said: 'hi' }; } };\n",
 };
@@ -71,12 +72,15 @@ describe('the code cache of the bundled CLI', { timeout: 60_000 }, () => {
     }
   });
 
-  it('is not written when NODE_DISABLE_COMPILE_CACHE is set, when the command fails, or when the folder cannot be made', async () => {
-    const { cache, run, expectRan } = setup();
+  it('is not written when NODE_DISABLE_COMPILE_CACHE is set, after a usage error, or when the folder cannot be made; a failed run writes it', async () => {
+    const { cache, run, files, expectRan } = setup();
     expectRan(await run(['run', 'p'], { NODE_DISABLE_COMPILE_CACHE: '1' }));
     const failed = await run(['run', 'no-such-pipeline']);
     expect(failed.code).toBe(2);
     expect(readdirSync(cache)).toEqual([]);
+    // A pipeline that fails ran the same code as one that succeeds.
+    expect((await run(['run', 'f'])).code).toBe(1);
+    expect([...files('run').keys()].some((n) => n.startsWith('run-'))).toBe(true);
     const file = join(cache, 'a-file');
     writeFileSync(file, '');
     expectRan(await run(['run', 'p'], { XDG_CACHE_HOME: file }));
