@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, hasStackTrace, runWf, tmpProject } from '../helpers/index.js';
+import { assertBuilt, hasStackTrace, REPO, runWf, tmpProject } from '../helpers/index.js';
 
 beforeAll(assertBuilt);
 
@@ -13,10 +14,26 @@ const conf = {
   'hooks/h.ts': "export const greet = { name: 'greet', tag: 'v1', with: {}, run: async (): Promise<{ said: string }> => { console.log('from a .ts hook'); return { said: 'hi' }; } };\n",
 };
 
-function setup() {
+/** A copy of the built package, as npm installs it (its node_modules linked); `dist` a link when asked. */
+function install(o: { distLink?: boolean } = {}): string {
+  const root = tmpProject({});
+  const pkg = join(root, 'pkg');
+  mkdirSync(join(pkg, 'bin'), { recursive: true });
+  for (const file of ['wf', 'package.json', 'code-cache.cjs']) cpSync(join(REPO, 'bin', file), join(pkg, 'bin', file));
+  cpSync(join(REPO, 'package.json'), join(pkg, 'package.json'));
+  symlinkSync(join(REPO, 'node_modules'), join(pkg, 'node_modules'), 'dir');
+  if (o.distLink) {
+    cpSync(join(REPO, 'dist'), join(root, 'build', 'dist'), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'build', 'node_modules'), 'dir');
+    symlinkSync(join(root, 'build', 'dist'), join(pkg, 'dist'), 'dir');
+  } else cpSync(join(REPO, 'dist'), join(pkg, 'dist'), { recursive: true });
+  return pkg;
+}
+
+function setup(bin?: string) {
   const dir = tmpProject(conf);
   const cache = mkdtempSync(join(tmpdir(), 'wf-code-cache-'));
-  const run = (args = ['run', 'p'], env: Record<string, string> = {}) => runWf(args, { cwd: dir, env: { XDG_CACHE_HOME: cache, ...env } });
+  const run = (args = ['run', 'p'], env: Record<string, string> = {}) => runWf(args, { cwd: dir, bin, env: { XDG_CACHE_HOME: cache, ...env } });
   /** The cache files of one command, by name, with their bytes. */
   const files = (command: string) => {
     const [root] = readdirSync(join(cache, 'wf-runner'));
@@ -69,6 +86,40 @@ describe('the code cache of the bundled CLI', { timeout: 60_000 }, () => {
       for (const [name, bytes] of good) writeFileSync(join(dir, name), damage(bytes));
       expectRan(await run());
       for (const [name, bytes] of files('run')) if (good.has(name)) expect(bytes.equals(damage(good.get(name)!)), name).toBe(false);
+    }
+  });
+
+  it('made from other bytes of a chunk is not used: an edit of the same length runs as edited', async () => {
+    const pkg = install();
+    const { run, files, expectRan } = setup(join(pkg, 'bin', 'wf'));
+    expectRan(await run());
+    expect(files('run').size).toBeGreaterThan(0);
+    const bundle = join(pkg, 'dist', 'bundle');
+    const chunk = readdirSync(bundle).find((n) => n.endsWith('.cjs') && readFileSync(join(bundle, n), 'utf8').includes('jobs ok`'))!;
+    const text = readFileSync(join(bundle, chunk), 'utf8');
+    writeFileSync(join(bundle, chunk), text.replace('jobs ok`', 'JOBS OK`'));
+    const r = await run();
+    expect(r.stdout).toContain('1/1 JOBS OK');
+  });
+
+  it('in a FIFO, a device or a huge file is passed over without waiting or reading it whole; dist/ behind a link works', async () => {
+    const pkg = install({ distLink: true });
+    const { cache, run, files, expectRan } = setup(join(pkg, 'bin', 'wf'));
+    expectRan(await run());
+    const [root] = readdirSync(join(cache, 'wf-runner'));
+    const dir = join(cache, 'wf-runner', root!, 'run');
+    const chunk = [...files('run').keys()].find((n) => n.startsWith('run-'))!;
+    const plant = [
+      () => execFileSync('mkfifo', [join(dir, chunk)]),
+      () => symlinkSync('/dev/zero', join(dir, chunk)),
+      () => writeFileSync(join(dir, chunk), Buffer.alloc(40 * 1024 * 1024, 1)),
+    ];
+    for (const make of plant) {
+      rmSync(join(dir, chunk), { force: true });
+      make();
+      expectRan(await run());
+      expect(statSync(join(dir, chunk)).isFile()).toBe(true);
+      expect(statSync(join(dir, chunk)).size).toBeLessThan(1024 * 1024);
     }
   });
 

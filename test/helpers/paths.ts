@@ -10,6 +10,6 @@ export const E2E_FIXTURES = join(REPO, 'test', 'fixtures', 'e2e');
 /** Throws a clear message when `dist/` has not been built (npm test builds it first). */
 export function assertBuilt(): void {
   if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) {
-    throw new Error("dist/cli/main.js is missing: build first with 'npx tsc -p tsconfig.json' (npm test does it)");
+    throw new Error("dist/cli/main.js is missing: build first with 'npm run build' (npm test does it)");
   }
 }

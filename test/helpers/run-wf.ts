@@ -15,6 +15,8 @@ export interface RunWfOptions {
   input?: string;
   /** Kill the process after this many ms (a hung wf fails the test instead of the suite). */
   timeoutMs?: number;
+  /** Another copy of bin/wf (an installed package, say) instead of the repository's. */
+  bin?: string;
 }
 
 /** The environment wf runs with in tests: no colour, CI line output, no stack traces, no WF_* leaking in. */
@@ -30,7 +32,7 @@ export function wfEnv(extra: Record<string, string | undefined> = {}): NodeJS.Pr
 
 /** Starts `node bin/wf ...args` (no shell) and gives the child plus a promise of its result. */
 export function startWf(args: string[], o: RunWfOptions): { child: ChildProcess; done: Promise<WfResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: o.cwd, env: wfEnv(o.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.bin ?? BIN, ...args], { cwd: o.cwd, env: wfEnv(o.env), stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));
