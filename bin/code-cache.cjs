@@ -9,7 +9,7 @@
 // damaged (V8 checksums it) is not used and is written again; any failure to read or write is silent.
 const Module = require('node:module');
 const fs = require('node:fs');
-const { dirname, isAbsolute, join } = require('node:path');
+const { basename, dirname, isAbsolute, join } = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 
@@ -142,28 +142,21 @@ function writeCodeCache() {
     }
   }
   try {
-    prune(dir, new Set(fs.readdirSync(bundleDir)));
+    const chunks = new Set(fs.readdirSync(bundleDir));
+    removeWhere(dir, (name, age) => (name.endsWith('.v8') ? !chunks.has(name.slice(0, -'.v8'.length)) : name.endsWith('.tmp') && age() > STALE_TEMP_MS));
     // A new folder for this Node and this copy of wf: the others are removed once long unused.
-    if (made && made.length <= dirname(dir).length) pruneFolders(dirname(dirname(dir)), dirname(dir));
+    const own = dirname(dir);
+    if (made && made.length <= own.length) removeWhere(dirname(own), (name, age) => name !== basename(own) && name.startsWith('code-') && age() > STALE_FOLDER_MS);
   } catch {}
 }
 
-function prune(dir, chunks) {
+/** Removes the entries of `dir` that `stale` names (given the entry's name and its age in ms). */
+function removeWhere(dir, stale) {
   const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
     const path = join(dir, name);
     try {
-      if (name.endsWith('.v8') ? !chunks.has(name.slice(0, -'.v8'.length)) : name.endsWith('.tmp') && now - fs.lstatSync(path).mtimeMs > STALE_TEMP_MS) fs.rmSync(path, { force: true });
-    } catch {}
-  }
-}
-
-function pruneFolders(root, keep) {
-  const now = Date.now();
-  for (const name of fs.readdirSync(root)) {
-    const path = join(root, name);
-    try {
-      if (path !== keep && name.startsWith('code-') && now - fs.lstatSync(path).mtimeMs > STALE_FOLDER_MS) fs.rmSync(path, { recursive: true, force: true });
+      if (stale(name, () => now - fs.lstatSync(path).mtimeMs)) fs.rmSync(path, { recursive: true, force: true });
     } catch {}
   }
 }
