@@ -2,13 +2,14 @@
 // Loads the bundled CLI (dist/bundle/*.cjs, see bin/bundle.mjs) with V8's code cache, which Node 20
 // offers to scripts only: compiling the chunks a command loads was the largest part of wf's
 // start-up; from the cache it takes a fraction. One cache file per chunk and command (it holds the
-// functions that command ran), under $XDG_CACHE_HOME or ~/.cache /wf-runner/, written at the end of
+// functions that command ran), under ~/.cache/wf-runner/ (see cacheRoot), written at the end of
 // the first run of that command that was not a usage error (exit 2). The cache is only an
 // optimisation: a file that is not a regular file of a sane size, was made from other bytes of the
 // chunk (a file's identity: inode, size, mtime, ctime), by another Node or with other flags, or is
 // damaged (V8 checksums it) is not used and is written again; any failure to read or write is silent.
 const Module = require('node:module');
 const fs = require('node:fs');
+const os = require('node:os');
 const { basename, dirname, isAbsolute, join } = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
@@ -29,17 +30,57 @@ const fnv = (text) => {
   return hash.toString(36);
 };
 
-/** <cache>/wf-runner/code-<node>-<arch>-<this copy of wf and the flags V8 runs with>/<command>/, or null. */
+/** Whether `dir` can be written in, or made in its parent. */
+function writable(dir) {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch (e) {
+    if (e.code !== 'ENOENT') return false;
+  }
+  try {
+    fs.accessSync(dirname(dir), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * $XDG_CACHE_HOME/wf-runner or ~/.cache/wf-runner; with neither writable (a container run as another
+ * user, HOME=/), a folder of this user's own in the temp folder, used only if it is a real folder
+ * owned by this user that no one else may write in.
+ */
+function cacheRoot() {
+  const env = process.env;
+  // As the XDG spec says, a relative XDG_CACHE_HOME is ignored.
+  for (const base of [env.XDG_CACHE_HOME, env.HOME && join(env.HOME, '.cache')]) {
+    if (base && isAbsolute(base) && writable(base)) return join(base, 'wf-runner');
+  }
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  const own = join(os.tmpdir(), `wf-runner-${uid}`);
+  try {
+    fs.mkdirSync(own, { mode: 0o700 });
+  } catch {}
+  try {
+    const stat = fs.lstatSync(own);
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0 ? own : null;
+  } catch {
+    return null;
+  }
+}
+
+/** <cache root>/code-<node>-<arch>-<this copy of wf and the flags V8 runs with>/<command>/, or null. */
 function cacheDir(bundle, argv) {
   const env = process.env;
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  // As the XDG spec says, a relative XDG_CACHE_HOME is ignored.
-  const root = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME && isAbsolute(env.HOME) ? join(env.HOME, '.cache') : null;
+  const root = cacheRoot();
   if (!root) return null;
   // V8 refuses a cache made with other flags: each set of flags keeps its own.
   const key = fnv([bundle, ...process.execArgv, env.NODE_OPTIONS ?? ''].join('\0'));
   const command = /^[a-z]{1,20}$/.test(argv[2] ?? '') ? argv[2] : '_';
-  return join(root, 'wf-runner', `code-${process.version}-${process.arch}-${key}`, command);
+  return join(root, `code-${process.version}-${process.arch}-${key}`, command);
 }
 
 /** The identity of a chunk file's bytes, as git takes it: any write changes its ctime. */

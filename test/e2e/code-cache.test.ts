@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,23 @@ describe('the code cache of the bundled CLI', { timeout: 60_000 }, () => {
       expect(statSync(join(dir, chunk)).isFile()).toBe(true);
       expect(statSync(join(dir, chunk)).size).toBeLessThan(1024 * 1024);
     }
+  });
+
+  it("with no writable home goes to a folder of the user's own in the temp folder, never to one others may write in", async () => {
+    const { run, expectRan } = setup();
+    const temp = mkdtempSync(join(tmpdir(), 'wf-tmpdir-'));
+    const env = { XDG_CACHE_HOME: '', HOME: join(temp, 'no-such-home'), TMPDIR: temp };
+    expectRan(await run(['run', 'p'], env));
+    const own = join(temp, `wf-runner-${process.getuid!()}`);
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+    const [root] = readdirSync(own);
+    expect(readdirSync(join(own, root!, 'run')).some((n) => n.startsWith('run-'))).toBe(true);
+    // Made by someone else, or open to others: not used.
+    rmSync(own, { recursive: true });
+    mkdirSync(own, { mode: 0o777 });
+    chmodSync(own, 0o777);
+    expectRan(await run(['run', 'p'], env));
+    expect(readdirSync(own)).toEqual([]);
   });
 
   it('is not written when NODE_DISABLE_COMPILE_CACHE is set, after a usage error, or when the folder cannot be made; a failed run writes it', async () => {
