@@ -23,6 +23,8 @@ const BATCH_MAX = 32;
  * whoever waits in piscina's queue (another run sharing the pool in `wf schedule`).
  */
 const BATCH_CALLS = 1024;
+/** How long a call is kept for a batch whose thread has not started it (a booting thread takes ~50-250 ms). */
+const START_WAIT_MS = 1000;
 
 type WorkerThreads = typeof import('node:worker_threads');
 let workerThreads: WorkerThreads | undefined;
@@ -54,6 +56,7 @@ interface Batch {
   answered: boolean;
   /** Its piscina task has begun on a thread (which may have had to boot first). */
   started: boolean;
+  createdAt: number;
 }
 
 /**
@@ -71,6 +74,8 @@ export class LocalTransport implements JobTransport {
   private nextCall = 1;
   private queue: Call[] = [];
   private scheduled = false;
+  /** Looks again when the calls kept for starting batches may go elsewhere. */
+  private lapse: NodeJS.Timeout | undefined;
   /** Batches taking calls. */
   private batches: Batch[] = [];
   /** Batches started and not yet finished (their piscina task has not settled). */
@@ -132,27 +137,30 @@ export class LocalTransport implements JobTransport {
   }
 
   /**
-   * Sends what waits: each call to the open batch with the fewest calls open (among those that have
-   * answered), starting a batch on a free thread while every open one is busy. Then ends the
-   * batches with nothing to do.
+   * Sends what waits: each call to the started batch with the fewest calls open (among those that
+   * have answered), starting a batch on a free thread while every open one is busy. A batch takes
+   * calls only once its thread has started it: while one is starting (its thread may be booting and
+   * loading tsx and the hook, ~50-250 ms here), one call per starting batch is left for whichever
+   * comes first, that start or a busy batch answering; the other calls go to started batches as
+   * usual. The reservation lapses after START_WAIT_MS (a batch queued behind other runs' in
+   * piscina). Then ends the batches with nothing to do.
    */
   private flush(): void {
     this.scheduled = false;
     const sends = new Map<Batch, HookTask[]>();
-    while (this.queue.length > 0) {
+    const now = Date.now();
+    let waiting = 0;
+    while (this.queue.length > waiting) {
       let batch = this.pick();
       if (!batch || batch.open.size > 0) {
-        if (this.out < this.o.pool.maxThreads) {
-          this.start();
-          batch = this.pick() ?? batch;
+        if (this.out < this.o.pool.maxThreads) this.start(now);
+        if (waiting < this.starting(now)) {
+          waiting++;
+          continue;
         }
-        // A batch that has not started is not handed calls while another exists: its thread may be
-        // booting (and loading tsx and the hook, ~50-250 ms here). The call waits for whichever
-        // comes first, that batch's start or a busy one going idle.
-        if (batch?.open.size !== 0 && this.batches.some((b) => !b.started && b.open.size === 0)) break;
       }
       if (!batch) break; // sent when a call settles or a batch starts or finishes
-      const call = this.queue.shift()!;
+      const [call] = this.queue.splice(waiting, 1) as [Call];
       call.batch = batch;
       batch.open.set(call.task.callId, call);
       if (++batch.sent >= BATCH_CALLS) this.retire(batch); // ends when its last call settles
@@ -164,26 +172,37 @@ export class LocalTransport implements JobTransport {
       batch.answered = false;
       batch.port.postMessage({ calls } satisfies HookBatchCalls);
     }
-    // A batch waiting for its thread to start stays while calls wait for it.
-    if (this.queue.length === 0) for (const batch of [...this.batches]) if (batch.open.size === 0) this.end(batch);
+    if (this.queue.length === 0) {
+      for (const batch of [...this.batches]) if (batch.open.size === 0) this.end(batch);
+    } else if (waiting > 0) {
+      // Calls wait for a start: look again when the reservation lapses, if nothing comes first.
+      const lapse = Math.min(...this.batches.filter((b) => !b.started).map((b) => b.createdAt + START_WAIT_MS)) - now;
+      this.lapse ??= setTimeout(() => {
+        this.lapse = undefined;
+        this.schedule();
+      }, Math.max(1, lapse)).unref();
+    }
   }
 
-  /**
-   * The open batch with the fewest calls that can take one: it has started (or is the only batch),
-   * has answered since it was last sent calls (or has none open), and is not full.
-   */
+  /** Batches whose thread has not started them yet, for less than START_WAIT_MS. */
+  private starting(now: number): number {
+    let n = 0;
+    for (const b of this.batches) if (!b.started && now - b.createdAt < START_WAIT_MS) n++;
+    return n;
+  }
+
+  /** The started batch with the fewest calls open that can take one: it has answered since it was last sent calls (or has none open), and is not full. */
   private pick(): Batch | undefined {
     let batch: Batch | undefined;
     for (const b of this.batches) {
-      const ready = (b.started || this.batches.length === 1) && (b.answered || b.open.size === 0) && b.open.size < BATCH_MAX;
-      if (ready && (!batch || b.open.size < batch.open.size)) batch = b;
+      if (b.started && (b.answered || b.open.size === 0) && b.open.size < BATCH_MAX && (!batch || b.open.size < batch.open.size)) batch = b;
     }
     return batch;
   }
 
-  private start(): Batch {
+  private start(now: number): Batch {
     const { port1, port2 } = new (threads().MessageChannel)();
-    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, sent: 0, answered: true, started: false };
+    const batch: Batch = { terminate: new AbortController(), open: new Map(), port: port1, sent: 0, answered: true, started: false, createdAt: now };
     this.batches.push(batch);
     port1.on('message', (msgs: HookBatchMessage) => {
       if (msgs.length === 0) {
