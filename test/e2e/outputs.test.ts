@@ -161,39 +161,21 @@ describe('$WF_OUTPUT after a stage that changed or kept its own', () => {
   // Whatever a stage did with its own file (or with the others in the run's folder), each stage
   // after it checks that its own is there: a regular empty 0600 file.
   const check = (id: string) => [`        - id: ${id}`, '          run: |', '            [ -f "$WF_OUTPUT" ] && [ ! -L "$WF_OUTPUT" ] && [ ! -s "$WF_OUTPUT" ] && echo "mode=$(stat -c %a "$WF_OUTPUT")" >> "$WF_OUTPUT"'];
-  const conf = [
-    'after:',
-    '  type: Pipeline',
-    '  jobs:',
-    '    j:',
-    '      stages:',
-    '        - id: quiet',
-    "          run: 'true'",
-    ...check('c1'),
-    '        - id: wrote',
-    '          run: echo "x=1" >> "$WF_OUTPUT"',
-    ...check('c2'),
-    '        - run: chmod 644 "$WF_OUTPUT"',
-    ...check('c3'),
-    '        - run: t=$(mktemp) && chmod 600 "$t" && ln -sf "$t" "$WF_OUTPUT"',
-    ...check('c4'),
-    '        - run: "true"',
-    '        - id: later',
-    "          run: 'true'",
-    ...check('c5'),
+  // What each stage before a check does with its $WF_OUTPUT (or with the other files in the folder).
+  const before: string[][] = [
+    ['        - id: quiet', "          run: 'true'"],
+    ['        - id: wrote', '          run: echo "x=1" >> "$WF_OUTPUT"'],
+    ['        - run: chmod 644 "$WF_OUTPUT"'],
+    ['        - run: t=$(mktemp) && chmod 600 "$t" && ln -sf "$t" "$WF_OUTPUT"'],
+    ['        - run: "true"', '        - id: later', "          run: 'true'"],
     // Another stage's file is in the same folder: writing into every file there, or removing them all.
-    '        - run: for f in "$(dirname "$WF_OUTPUT")"/output-*; do [ "$f" = "$WF_OUTPUT" ] || echo injected=yes >> "$f"; done',
-    ...check('c6'),
-    '        - run: rm -f "$(dirname "$WF_OUTPUT")"/output-*',
-    ...check('c7'),
+    ['        - run: for f in "$(dirname "$WF_OUTPUT")"/output-*; do [ "$f" = "$WF_OUTPUT" ] || echo injected=yes >> "$f"; done'],
+    ['        - run: rm -f "$(dirname "$WF_OUTPUT")"/output-*'],
     // Not a regular file in its place: a FIFO (reading it would wait for a writer), a folder.
-    '        - id: fifo',
-    '          run: rm "$WF_OUTPUT" && mkfifo -m 600 "$WF_OUTPUT"',
-    ...check('c8'),
-    '        - id: folder',
-    '          run: rm "$WF_OUTPUT" && mkdir "$WF_OUTPUT"',
-    ...check('c9'),
-  ].join('\n');
+    ['        - id: fifo', '          run: rm "$WF_OUTPUT" && mkfifo -m 600 "$WF_OUTPUT"'],
+    ['        - id: folder', '          run: rm "$WF_OUTPUT" && mkdir "$WF_OUTPUT"'],
+  ];
+  const conf = ['after:', '  type: Pipeline', '  jobs:', '    j:', '      stages:', ...before.flatMap((stages, i) => [...stages, ...check(`c${i + 1}`)])].join('\n');
 
   it('never takes what a process that outlived its stage writes to its old path later', async () => {
     const leak = [
